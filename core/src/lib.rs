@@ -1,0 +1,95 @@
+//! bridgemark-core: the one piece of Rust work every bridge hands to Python.
+//!
+//! The core knows no bridge. Entry points: [`extract_file`] and [`extract_bytes`]
+//! return an [`ExtractionResult`] or an [`ExtractionError`] (kind + message);
+//! [`probe`] holds the calls that isolate a bridge's own cost.
+
+pub mod detect;
+pub mod docx;
+pub mod error;
+pub mod limits;
+pub mod metadata;
+mod package;
+pub mod probe;
+pub mod result;
+mod xml;
+
+use std::path::Path;
+
+pub use error::{ErrorKind, ExtractionError, Result, catch_panic};
+pub use limits::Config;
+pub use result::{ExtractionResult, Metadata, Table};
+
+use detect::Container;
+
+/// Reads the file at `path` and extracts it (format detected from its bytes).
+///
+/// Errors: `NotFound`, `IsADirectory`, `PermissionDenied`, `Io` for the read;
+/// then as [`extract_bytes`].
+pub fn extract_file(path: &Path, config: &Config) -> Result<ExtractionResult> {
+    let bytes = std::fs::read(path).map_err(|e| ExtractionError::io(&e, &path.to_string_lossy()))?;
+    extract_bytes(&bytes, None, config)
+}
+
+/// Extracts the document in `bytes`.
+///
+/// `mime`, when given, names the format instead of detection (a type we do not
+/// read is `UnsupportedFormat`); otherwise the format is detected from the bytes.
+/// Errors: `UnsupportedFormat`, `Corrupt`, `PasswordRequired`, `LimitExceeded`.
+pub fn extract_bytes(bytes: &[u8], mime: Option<&str>, config: &Config) -> Result<ExtractionResult> {
+    let container = match mime {
+        None => detect::sniff(bytes),
+        Some(detect::DOCX) => Container::Zip,
+        Some(detect::PDF) => Container::Pdf,
+        Some(other) => return Err(ExtractionError::unsupported(format!("unsupported MIME type: {other}"))),
+    };
+    match container {
+        Container::Zip => docx::extract(bytes, config),
+        Container::Pdf => Err(ExtractionError::unsupported("PDF input is not supported by this build yet")),
+        Container::Cfb if detect::memfind(bytes, ENCRYPTED_PACKAGE_UTF16).is_some() => Err(
+            ExtractionError::password("encrypted OOXML document (CFB EncryptedPackage): a password is required"),
+        ),
+        Container::Cfb => Err(ExtractionError::unsupported(
+            "OLE2/CFB container (legacy binary Office format) is not supported",
+        )),
+        Container::Unknown if bytes.is_empty() => Err(ExtractionError::unsupported("empty input (0 bytes)")),
+        Container::Unknown => Err(ExtractionError::unsupported(
+            "unrecognised format: neither a ZIP (OOXML) nor a PDF document",
+        )),
+    }
+}
+
+/// `EncryptedPackage` as a UTF-16LE CFB directory entry name.
+const ENCRYPTED_PACKAGE_UTF16: &[u8] =
+    b"E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_file_is_not_found() {
+        let err = extract_file(Path::new("/nonexistent/x.docx"), &Config::DEFAULT).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn directory_is_a_directory_error() {
+        let err = extract_file(Path::new("/"), &Config::DEFAULT).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::IsADirectory);
+    }
+
+    #[test]
+    fn text_and_empty_input_are_unsupported() {
+        for input in [&b""[..], b"just text"] {
+            let err = extract_bytes(input, None, &Config::DEFAULT).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::UnsupportedFormat);
+        }
+    }
+
+    #[test]
+    fn truncated_zip_is_corrupt() {
+        let err = extract_bytes(b"PK\x03\x04garbage", None, &Config::DEFAULT).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Corrupt);
+    }
+}

@@ -1,0 +1,32 @@
+//! Resource limits of one extraction ([`Config`]): what a hostile document may cost.
+//!
+//! Exceeding a limit is [`crate::ErrorKind::LimitExceeded`], never an abort or an OOM.
+
+/// Extraction settings; every bridge passes one (the default unless told otherwise).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Largest total number of bytes inflated from the ZIP parts read (default 512 MiB).
+    pub max_decompressed_bytes: u64,
+    /// Largest number of entries a ZIP container may declare (default 10,000).
+    pub max_zip_entries: u64,
+    /// Deepest XML element nesting accepted (default 256).
+    pub max_xml_depth: u32,
+    /// Most pages read from a paged document (default 100,000).
+    pub max_pages: u32,
+}
+
+impl Config {
+    /// The documented defaults (see each field).
+    pub const DEFAULT: Config = Config {
+        max_decompressed_bytes: 512 * 1024 * 1024,
+        max_zip_entries: 10_000,
+        max_xml_depth: 256,
+        max_pages: 100_000,
+    };
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}

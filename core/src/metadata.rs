@@ -1,0 +1,70 @@
+//! Document metadata from OOXML property parts (`docProps/core.xml`).
+
+use quick_xml::events::Event;
+use quick_xml::reader::Reader;
+
+use crate::result::Metadata;
+use crate::xml::push_reference;
+
+/// Reads title, authors (`dc:creator`, split on `;`), created and modified
+/// (W3CDTF / ISO-8601 strings as stored, trimmed) from a core-properties part.
+/// Metadata never fails an extraction: malformed XML yields what was read before it.
+pub fn parse_core(xml: &str) -> Metadata {
+    let mut meta = Metadata::default();
+    let mut reader = Reader::from_str(xml);
+    let mut field: Option<&'static str> = None;
+    let mut value = String::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                field = match e.local_name().as_ref() {
+                    "title" => Some("title"),
+                    "creator" => Some("creator"),
+                    "created" => Some("created"),
+                    "modified" => Some("modified"),
+                    _ => None,
+                };
+                value.clear();
+            }
+            Ok(Event::Text(t)) if field.is_some() => value.push_str(&t.xml10_content()),
+            Ok(Event::GeneralRef(r)) if field.is_some() => push_reference(&mut value, &r),
+            Ok(Event::End(_)) => {
+                let v = value.trim();
+                match field.take() {
+                    _ if v.is_empty() => {}
+                    Some("title") => meta.title = Some(v.to_owned()),
+                    Some("creator") => {
+                        meta.authors =
+                            v.split(';').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect();
+                    }
+                    Some("created") => meta.created = Some(v.to_owned()),
+                    Some("modified") => meta.modified = Some(v.to_owned()),
+                    _ => {}
+                }
+                value.clear();
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    meta
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_core_properties() {
+        let m = parse_core(concat!(
+            r#"<cp:coreProperties xmlns:cp="c" xmlns:dc="d" xmlns:dcterms="t">"#,
+            r#"<dc:title>A &amp; B</dc:title><dc:creator>Ann; Bob</dc:creator>"#,
+            r#"<dcterms:created xsi:type="dcterms:W3CDTF">2013-12-23T23:15:00Z</dcterms:created>"#,
+            r#"<dcterms:modified>2014-01-01T00:00:00Z</dcterms:modified></cp:coreProperties>"#
+        ));
+        assert_eq!(m.title.as_deref(), Some("A & B"));
+        assert_eq!(m.authors, vec!["Ann", "Bob"]);
+        assert_eq!(m.created.as_deref(), Some("2013-12-23T23:15:00Z"));
+        assert_eq!(m.modified.as_deref(), Some("2014-01-01T00:00:00Z"));
+    }
+}

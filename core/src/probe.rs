@@ -1,0 +1,105 @@
+//! Probes: calls that do a known amount of work (or none), exposed by every binding
+//! under the same names, so the harness can isolate what the bridge itself costs.
+//!
+//! - [`noop`]: the bare call (fixed cost of crossing the bridge).
+//! - [`add`]: scalar argument and return marshalling.
+//! - [`echo`]: string in, string out (per-byte marshalling, both directions).
+//! - [`make_result`]: result conversion without extraction (per-object cost).
+//! - [`spin`]: busy work of a known duration (positive control for timing and GIL release).
+//! - [`leak`]: deliberately leaks memory (positive control for the leak detector).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use crate::result::{ExtractionResult, Metadata};
+
+/// Does nothing; the cost of calling it is the bridge's fixed cost.
+#[inline(never)]
+pub fn noop() {}
+
+/// Returns `a + b`, wrapping on overflow.
+#[inline(never)]
+pub fn add(a: i64, b: i64) -> i64 {
+    a.wrapping_add(b)
+}
+
+/// Returns an owned copy of `s` (UTF-8 in, UTF-8 out: one copy in Rust).
+#[inline(never)]
+pub fn echo(s: &str) -> String {
+    s.to_owned()
+}
+
+/// Builds a result with `n_chars` characters of ASCII content and `n_tables`
+/// tables of 3 × 3 cells, with every metadata field set; no extraction happens.
+pub fn make_result(n_chars: usize, n_tables: usize) -> ExtractionResult {
+    const TEXT: &[u8] = b"lorem ipsum dolor sit amet, consectetur adipiscing elit\n";
+    let content: String = TEXT.iter().cycle().take(n_chars).map(|&b| b as char).collect();
+    let tables = (0..n_tables)
+        .map(|t| {
+            (0..3)
+                .map(|r| (0..3).map(|c| format!("t{t}r{r}c{c}")).collect())
+                .collect()
+        })
+        .collect();
+    ExtractionResult {
+        content,
+        mime_type: "text/plain".to_owned(),
+        metadata: Metadata {
+            title: Some("probe".to_owned()),
+            authors: vec!["bridgemark".to_owned()],
+            created: Some("2026-01-01T00:00:00Z".to_owned()),
+            modified: Some("2026-01-02T00:00:00Z".to_owned()),
+            page_count: Some(1),
+        },
+        tables,
+    }
+}
+
+/// Busy-waits for `ns` nanoseconds on the calling thread (reads the monotonic clock).
+#[inline(never)]
+pub fn spin(ns: u64) {
+    let deadline = Duration::from_nanos(ns);
+    let start = Instant::now();
+    while start.elapsed() < deadline {
+        std::hint::spin_loop();
+    }
+}
+
+/// Allocates `bytes` bytes, writes every byte (so they count in RSS) and never frees them.
+#[inline(never)]
+pub fn leak(bytes: usize) {
+    let block = vec![0xA5_u8; bytes];
+    std::mem::forget(black_box(block));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn add_wraps_instead_of_panicking() {
+        assert_eq!(add(2, 3), 5);
+        assert_eq!(add(i64::MAX, 1), i64::MIN);
+    }
+
+    #[test]
+    fn echo_returns_equal_string() {
+        assert_eq!(echo("héllo ✓"), "héllo ✓");
+    }
+
+    #[test]
+    fn make_result_has_requested_sizes() {
+        let r = make_result(1000, 4);
+        assert_eq!(r.content.chars().count(), 1000);
+        assert_eq!(r.tables.len(), 4);
+        assert_eq!(r.tables[3][2][1], "t3r2c1");
+        assert_eq!(r.metadata.page_count, Some(1));
+    }
+
+    #[test]
+    fn spin_takes_at_least_the_requested_time() {
+        let t = Instant::now();
+        spin(2_000_000);
+        assert!(t.elapsed() >= Duration::from_nanos(2_000_000));
+    }
+}

@@ -1,0 +1,30 @@
+//! The result every bridge hands to Python as `bridgemark.ExtractionResult`.
+
+/// One table: rows of cell texts (rows may differ in length).
+pub type Table = Vec<Vec<String>>;
+
+/// Document metadata; every field is optional. Dates are ISO-8601 strings as stored.
+///
+/// On the Python side this is a `dict` holding only the keys that are set:
+/// `title: str`, `authors: list[str]` (when non-empty), `created: str`,
+/// `modified: str`, `page_count: int`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Metadata {
+    pub title: Option<String>,
+    pub authors: Vec<String>,
+    pub created: Option<String>,
+    pub modified: Option<String>,
+    pub page_count: Option<u32>,
+}
+
+/// Text, type, metadata and tables of one document.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExtractionResult {
+    /// The text a reader sees, blocks separated by `\n`, table cells by `\t`.
+    pub content: String,
+    /// Detected MIME type, e.g. `application/vnd.openxmlformats-officedocument.wordprocessingml.document`.
+    pub mime_type: String,
+    pub metadata: Metadata,
+    /// Every table in document order (by where it starts), nested ones included.
+    pub tables: Vec<Table>,
+}

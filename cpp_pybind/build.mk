@@ -1,0 +1,2 @@
+build-pybind11: ## (placeholder)
+	@true

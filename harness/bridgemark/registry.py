@@ -1,0 +1,60 @@
+"""The binding registry: ``bridgemark.load(name)`` returns a bridge by its DESIGN.md name.
+
+Every bridge is a module-like object with the same functions:
+
+- ``extract_file(path: str | os.PathLike) -> ExtractionResult``
+- ``extract_bytes(data: bytes, mime_type: str | None = None) -> ExtractionResult``
+- probes: ``noop() -> None``, ``add(a: int, b: int) -> int`` (i64, wrapping),
+  ``echo(s: str) -> str``, ``make_result(n_chars: int, n_tables: int) -> ExtractionResult``,
+  ``spin(ns: int) -> None`` (busy-waits ``ns`` nanoseconds, GIL released),
+  ``leak(n_bytes: int) -> None`` (leaks ``n_bytes`` on purpose).
+
+For the probes a bridge hands out its native callables themselves wherever the bridge
+allows it (equal wrapper depth): :data:`WRAPPER_DEPTH` states, per bridge, how many
+Python-level frames stand between the caller and native code.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+#: Bridges in report order: the C-API floor first, then the bridges under study.
+BRIDGES: tuple[str, ...] = ("capi", "pyo3", "pybind11", "cffi_api", "cffi_abi", "ctypes")
+#: Everything ``load`` knows: the bridges plus the pure-Python baseline (DOCX only).
+IMPLEMENTATIONS: tuple[str, ...] = BRIDGES + ("pure_python",)
+
+_MODULES: dict[str, str] = {
+    "capi": "bridgemark_capi",
+    "pyo3": "bridgemark_pyo3",
+    "pybind11": "bridgemark_pybind11",
+    "cffi_api": "bridgemark_cffi_api",
+    "cffi_abi": "bridgemark_cffi_abi",
+    "ctypes": "bridgemark_ctypes",
+    "pure_python": "bridgemark.pure_python",
+}
+
+#: Python frames between the caller and native code: (probes noop/add/spin/leak, extraction/echo/make_result).
+WRAPPER_DEPTH: dict[str, tuple[int, int]] = {
+    "capi": (0, 0),
+    "pyo3": (0, 0),
+    "pybind11": (0, 0),
+    "cffi_api": (0, 1),
+    "cffi_abi": (0, 1),
+    "ctypes": (0, 1),
+    "pure_python": (1, 1),
+}
+
+
+def load(name: str) -> ModuleType:
+    """Imports and returns the bridge called ``name`` (one of :data:`IMPLEMENTATIONS`).
+
+    Raises:
+        KeyError: ``name`` is not a known bridge.
+        ImportError: the bridge is not built (run ``make build``).
+    """
+    try:
+        module = _MODULES[name]
+    except KeyError:
+        raise KeyError(f"unknown bridge {name!r}; known: {', '.join(IMPLEMENTATIONS)}") from None
+    return importlib.import_module(module)

@@ -1,0 +1,2 @@
+build-capi: ## (placeholder)
+	@true

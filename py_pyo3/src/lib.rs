@@ -1,0 +1,128 @@
+//! PyO3 bridge: the Python module `bridgemark_pyo3`, a thin layer over `bridgemark-core`.
+//!
+//! Builds `bridgemark.ExtractionResult` in native code and raises the classes of
+//! `bridgemark.errors` (through `error_from_code`, in [`to_pyerr`] only). The GIL is
+//! released (`Python::detach`) while the core extracts and while `spin` spins.
+
+use std::path::PathBuf;
+
+use bridgemark_core::{Config, ExtractionError, ExtractionResult, catch_panic, probe};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyList};
+
+static RESULT_CLASS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static ERROR_FROM_CODE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// The one place where a core error becomes a Python exception.
+fn to_pyerr(py: Python<'_>, err: ExtractionError) -> PyErr {
+    match ERROR_FROM_CODE
+        .import(py, "bridgemark.errors", "error_from_code")
+        .and_then(|f| f.call1((err.kind.code(), err.message)))
+    {
+        Ok(exc) => PyErr::from_value(exc),
+        Err(import_failed) => import_failed,
+    }
+}
+
+/// Converts a core result into `bridgemark.ExtractionResult` (dict and lists built here).
+fn to_python(py: Python<'_>, r: ExtractionResult) -> PyResult<Py<PyAny>> {
+    let meta = PyDict::new(py);
+    let m = r.metadata;
+    if let Some(v) = m.title {
+        meta.set_item("title", v)?;
+    }
+    if !m.authors.is_empty() {
+        meta.set_item("authors", m.authors)?;
+    }
+    if let Some(v) = m.created {
+        meta.set_item("created", v)?;
+    }
+    if let Some(v) = m.modified {
+        meta.set_item("modified", v)?;
+    }
+    if let Some(v) = m.page_count {
+        meta.set_item("page_count", v)?;
+    }
+    let tables = PyList::new(py, r.tables)?;
+    let class = RESULT_CLASS.import(py, "bridgemark.result", "ExtractionResult")?;
+    Ok(class.call1((r.content, r.mime_type, meta, tables))?.unbind())
+}
+
+/// Runs core work with the GIL released and converts its outcome.
+fn run_detached(
+    py: Python<'_>,
+    work: impl FnOnce() -> bridgemark_core::Result<ExtractionResult> + Send + std::panic::UnwindSafe,
+) -> PyResult<Py<PyAny>> {
+    match py.detach(|| catch_panic(work)) {
+        Ok(r) => to_python(py, r),
+        Err(e) => Err(to_pyerr(py, e)),
+    }
+}
+
+/// extract_file(path: str | os.PathLike) -> ExtractionResult
+///
+/// Reads and extracts the document at `path`. Raises the `bridgemark.errors` classes
+/// (`FileNotFoundError`, `UnsupportedFormatError`, `CorruptDocumentError`, …).
+#[pyfunction]
+fn extract_file(py: Python<'_>, path: PathBuf) -> PyResult<Py<PyAny>> {
+    run_detached(py, move || bridgemark_core::extract_file(&path, &Config::DEFAULT))
+}
+
+/// extract_bytes(data: bytes, mime_type: str | None = None) -> ExtractionResult
+///
+/// Extracts the document in `data` (format detected from the bytes unless `mime_type` names it).
+#[pyfunction]
+#[pyo3(signature = (data, mime_type=None))]
+fn extract_bytes(py: Python<'_>, data: &[u8], mime_type: Option<&str>) -> PyResult<Py<PyAny>> {
+    run_detached(py, move || bridgemark_core::extract_bytes(data, mime_type, &Config::DEFAULT))
+}
+
+/// noop() -> None: the bare call.
+#[pyfunction]
+fn noop() {
+    probe::noop()
+}
+
+/// add(a: int, b: int) -> int: i64 addition, wrapping.
+#[pyfunction]
+fn add(a: i64, b: i64) -> i64 {
+    probe::add(a, b)
+}
+
+/// echo(s: str) -> str: a copy of `s` made in Rust.
+#[pyfunction]
+fn echo(s: &str) -> String {
+    probe::echo(s)
+}
+
+/// make_result(n_chars: int, n_tables: int) -> ExtractionResult: conversion without extraction.
+#[pyfunction]
+fn make_result(py: Python<'_>, n_chars: usize, n_tables: usize) -> PyResult<Py<PyAny>> {
+    to_python(py, probe::make_result(n_chars, n_tables))
+}
+
+/// spin(ns: int) -> None: busy-waits `ns` nanoseconds with the GIL released.
+#[pyfunction]
+fn spin(py: Python<'_>, ns: u64) {
+    py.detach(|| probe::spin(ns))
+}
+
+/// leak(n_bytes: int) -> None: leaks `n_bytes` bytes on purpose (leak-detector control).
+#[pyfunction]
+fn leak(n_bytes: usize) {
+    probe::leak(n_bytes)
+}
+
+#[pymodule]
+fn bridgemark_pyo3(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(extract_file, m)?)?;
+    m.add_function(wrap_pyfunction!(extract_bytes, m)?)?;
+    m.add_function(wrap_pyfunction!(noop, m)?)?;
+    m.add_function(wrap_pyfunction!(add, m)?)?;
+    m.add_function(wrap_pyfunction!(echo, m)?)?;
+    m.add_function(wrap_pyfunction!(make_result, m)?)?;
+    m.add_function(wrap_pyfunction!(spin, m)?)?;
+    m.add_function(wrap_pyfunction!(leak, m)?)?;
+    Ok(())
+}
