@@ -137,7 +137,14 @@ impl Body {
                     }
                     depth -= 1;
                 }
-                Event::Empty(e) if skip_at.is_none() => body.empty(e.local_name().as_ref()),
+                Event::Empty(e) if skip_at.is_none() => {
+                    // An empty element is a start immediately followed by its end.
+                    let local = e.local_name();
+                    if !is_skipped(local.as_ref()) {
+                        body.start(local.as_ref());
+                        body.end();
+                    }
+                }
                 Event::Text(t) if skip_at.is_none() && body.in_text() => {
                     body.sink().text.push_str(&t.xml10_content());
                 }
@@ -175,6 +182,14 @@ impl Body {
             }
             "r" => Tag::Run,
             "t" if self.parent_is_run() => Tag::Text,
+            "tab" if self.parent_is_run() => {
+                self.sink().text.push('\t');
+                Tag::Other
+            }
+            "br" | "cr" if self.parent_is_run() => {
+                self.sink().text.push('\n');
+                Tag::Other
+            }
             "tbl" => {
                 self.sink().start_block();
                 self.open_tables.push(TableBuilder { slot: self.tables.len(), rows: Vec::new(), row: Vec::new() });
@@ -189,20 +204,6 @@ impl Body {
             _ => Tag::Other,
         };
         self.tags.push(tag);
-    }
-
-    fn empty(&mut self, local: &str) {
-        match local {
-            "tab" if self.parent_is_run() => self.sink().text.push('\t'),
-            "br" | "cr" if self.parent_is_run() => self.sink().text.push('\n'),
-            "p" => self.sink().start_block(),
-            "tc" => {
-                if let Some(t) = self.open_tables.last_mut() {
-                    t.row.push(String::new());
-                }
-            }
-            _ => {}
-        }
     }
 
     fn end(&mut self) {

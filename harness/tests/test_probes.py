@@ -1,0 +1,50 @@
+"""The probes behave identically on every bridge (their cost is measured elsewhere)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import bridgemark
+
+PAYLOADS = ["", "a", "héllo wörld ✓ 数据", "x" * (1 << 20), "é" * 70_000]
+
+
+def test_noop_returns_none(bridge):
+    assert bridge.noop() is None
+
+
+@pytest.mark.parametrize(("a", "b", "total"), [(2, 3, 5), (-7, 7, 0), (2**63 - 1, 1, -(2**63))])
+def test_add_is_i64_wrapping(bridge, a, b, total):
+    assert bridge.add(a, b) == total
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=lambda s: f"{len(s)}chars")
+def test_echo_round_trips_any_string(bridge, payload):
+    assert bridge.echo(payload) == payload
+
+
+@pytest.mark.parametrize(("n_chars", "n_tables"), [(0, 0), (100, 1), (10_000, 16)])
+def test_make_result_equals_reference(bridge, reference, n_chars, n_tables):
+    got = bridge.make_result(n_chars, n_tables)
+    assert isinstance(got, bridgemark.ExtractionResult)
+    assert len(got.content) == n_chars and len(got.tables) == n_tables
+    assert got == reference.make_result(n_chars, n_tables)
+
+
+def test_spin_lasts_at_least_the_requested_time(bridge):
+    start = time.perf_counter_ns()
+    bridge.spin(2_000_000)
+    assert time.perf_counter_ns() - start >= 2_000_000
+
+
+def test_leak_accepts_sizes(bridge):
+    assert bridge.leak(0) is None
+    assert bridge.leak(64) is None
+
+
+def test_pure_python_probes_match_the_core(reference):
+    pure = bridgemark.load("pure_python")
+    assert pure.add(2**63 - 1, 1) == reference.add(2**63 - 1, 1)
+    assert pure.make_result(500, 3) == reference.make_result(500, 3)
