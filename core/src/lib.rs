@@ -10,6 +10,7 @@ pub mod error;
 pub mod limits;
 pub mod metadata;
 mod package;
+pub mod pdf;
 pub mod probe;
 pub mod result;
 mod xml;
@@ -45,7 +46,7 @@ pub fn extract_bytes(bytes: &[u8], mime: Option<&str>, config: &Config) -> Resul
     };
     match container {
         Container::Zip => docx::extract(bytes, config),
-        Container::Pdf => Err(ExtractionError::unsupported("PDF input is not supported by this build yet")),
+        Container::Pdf => pdf::extract(bytes, config),
         Container::Cfb if detect::memfind(bytes, ENCRYPTED_PACKAGE_UTF16).is_some() => Err(
             ExtractionError::password("encrypted OOXML document (CFB EncryptedPackage): a password is required"),
         ),

@@ -3,8 +3,10 @@
 //! Exceeding a limit is [`crate::ErrorKind::LimitExceeded`], never an abort or an OOM.
 
 /// Extraction settings; every bridge passes one (the default unless told otherwise).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
+    /// Password for encrypted documents (PDF); `None` = none given.
+    pub password: Option<String>,
     /// Largest total number of bytes inflated from the ZIP parts read (default 512 MiB).
     pub max_decompressed_bytes: u64,
     /// Largest number of entries a ZIP container may declare (default 10,000).
@@ -18,6 +20,7 @@ pub struct Config {
 impl Config {
     /// The documented defaults (see each field).
     pub const DEFAULT: Config = Config {
+        password: None,
         max_decompressed_bytes: 512 * 1024 * 1024,
         max_zip_entries: 10_000,
         max_xml_depth: 256,

@@ -50,6 +50,35 @@ pub fn parse_core(xml: &str) -> Metadata {
     meta
 }
 
+/// Reads `Pages` and `Words` from an extended-properties part (`docProps/app.xml`)
+/// into `meta`; values that are not non-negative integers are ignored.
+pub fn parse_extended(xml: &str, meta: &mut Metadata) {
+    let mut reader = Reader::from_str(xml);
+    let mut field: Option<bool> = None; // Some(true) = Pages, Some(false) = Words
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                field = match e.local_name().as_ref() {
+                    "Pages" => Some(true),
+                    "Words" => Some(false),
+                    _ => None,
+                };
+            }
+            Ok(Event::Text(t)) => {
+                let value = t.xml10_content().trim().parse::<u32>().ok();
+                match field {
+                    Some(true) => meta.page_count = value.or(meta.page_count),
+                    Some(false) => meta.word_count = value.or(meta.word_count),
+                    None => {}
+                }
+            }
+            Ok(Event::End(_)) => field = None,
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +95,12 @@ mod tests {
         assert_eq!(m.authors, vec!["Ann", "Bob"]);
         assert_eq!(m.created.as_deref(), Some("2013-12-23T23:15:00Z"));
         assert_eq!(m.modified.as_deref(), Some("2014-01-01T00:00:00Z"));
+    }
+
+    #[test]
+    fn reads_pages_and_words_from_extended_properties() {
+        let mut m = Metadata::default();
+        parse_extended("<Properties><Pages>3</Pages><Words> 120 </Words><Lines>x</Lines></Properties>", &mut m);
+        assert_eq!((m.page_count, m.word_count), (Some(3), Some(120)));
     }
 }

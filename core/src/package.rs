@@ -17,6 +17,8 @@ use crate::limits::Config;
 const REL_OFFICE_DOCUMENT: &str = "/officeDocument";
 /// Relationship type of the core properties part (`docProps/core.xml`).
 const REL_CORE_PROPERTIES: &str = "/core-properties";
+/// Relationship type of the extended (application) properties part (`docProps/app.xml`).
+const REL_EXTENDED_PROPERTIES: &str = "/extended-properties";
 
 /// An opened package: the archive plus a lower-cased name index.
 pub struct Package<'a> {
@@ -30,6 +32,7 @@ pub struct Package<'a> {
 
 /// One relationship of a part: its type URI and resolved target part name.
 pub struct Relationship {
+    pub id: String,
     pub rel_type: String,
     pub target: String,
 }
@@ -55,7 +58,7 @@ impl<'a> Package<'a> {
                 index.entry(name.trim_start_matches('/').to_ascii_lowercase()).or_insert(i);
             }
         }
-        Ok(Self { archive, index, config: *config, inflated: 0 })
+        Ok(Self { archive, index, config: config.clone(), inflated: 0 })
     }
 
     /// Whether a part named `name` (case-insensitive, no leading `/`) exists.
@@ -108,12 +111,14 @@ impl<'a> Package<'a> {
         loop {
             match reader.read_event() {
                 Ok(Event::Empty(e) | Event::Start(e)) if e.local_name().as_ref() == "Relationship" => {
+                    let mut id = String::new();
                     let mut rel_type = String::new();
                     let mut target = String::new();
                     let mut external = false;
                     for attr in e.attributes().flatten() {
                         let value = attr.normalized_value(XmlVersion::Implicit1_0).unwrap_or_default();
                         match attr.key.local_name().as_ref() {
+                            "Id" => id = value.into_owned(),
                             "Type" => rel_type = value.into_owned(),
                             "Target" => target = value.into_owned(),
                             "TargetMode" => external = value == "External",
@@ -121,7 +126,7 @@ impl<'a> Package<'a> {
                         }
                     }
                     if !external {
-                        rels.push(Relationship { rel_type, target: resolve(dir, &target) });
+                        rels.push(Relationship { id, rel_type, target: resolve(dir, &target) });
                     }
                 }
                 Ok(Event::Eof) => break,
@@ -165,6 +170,11 @@ impl<'a> Package<'a> {
     /// Part name of the core properties (`docProps/core.xml`), when the package has one.
     pub fn core_properties_part(&mut self) -> Result<Option<String>> {
         Ok(self.package_target(REL_CORE_PROPERTIES)?.filter(|t| self.contains(t)))
+    }
+
+    /// Part name of the extended properties (`docProps/app.xml`), when the package has one.
+    pub fn extended_properties_part(&mut self) -> Result<Option<String>> {
+        Ok(self.package_target(REL_EXTENDED_PROPERTIES)?.filter(|t| self.contains(t)))
     }
 
     /// Content type declared for `part` in `[Content_Types].xml` (Override, then Default by extension).

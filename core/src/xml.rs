@@ -31,3 +31,12 @@ pub fn malformed(part: &str, reader: &Reader<&[u8]>, err: quick_xml::Error) -> E
         reader.error_position()
     ))
 }
+
+/// Value of the attribute of `e` whose local name is `local` (any prefix), unescaped.
+pub fn attribute<'a>(e: &'a quick_xml::events::BytesStart<'_>, local: &str) -> Option<std::borrow::Cow<'a, str>> {
+    e.attributes()
+        .with_checks(false)
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == local)
+        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
+}

@@ -1,0 +1,122 @@
+//! DOCX (WordprocessingML) extraction: every story a reader sees, once, in order.
+//!
+//! Order of the text: headers (per section: first page, default, even), the body,
+//! footnotes, endnotes, then footers (same order as headers); each part appears once
+//! even when several sections reference it, and stories with no text are left out.
+//! Stories are separated by `\n` like paragraphs. Comments are not mixed into the
+//! text: they are returned in `metadata.comments`. How one story is read is in
+//! [`story`].
+
+mod story;
+
+use crate::detect::DOCX;
+use crate::error::{ExtractionError, Result};
+use crate::limits::Config;
+use crate::metadata;
+use crate::package::{Package, Relationship};
+use crate::result::{ExtractionResult, Metadata};
+
+use story::{PartReference, Story, StoryKind};
+
+/// Relationship type suffixes of the parts read besides the main part.
+const REL_FOOTNOTES: &str = "/footnotes";
+const REL_ENDNOTES: &str = "/endnotes";
+const REL_COMMENTS: &str = "/comments";
+
+/// Extracts text, tables and metadata from the DOCX package in `bytes`.
+///
+/// Errors: `Corrupt` (bad ZIP, missing main part, malformed XML, invalid UTF-8),
+/// `UnsupportedFormat` (a ZIP that is not a Word document), `LimitExceeded`.
+pub fn extract(bytes: &[u8], config: &Config) -> Result<ExtractionResult> {
+    let mut package = Package::open(bytes, config)?;
+    let main = package.main_part()?;
+    if let Some(ct) = package.content_type(&main)? {
+        if !ct.contains("wordprocessingml") {
+            return Err(ExtractionError::unsupported(format!(
+                "OOXML package is not a Word document (main part {main} has type {ct})"
+            )));
+        }
+    }
+    let xml = package
+        .read_text(&main)?
+        .ok_or_else(|| ExtractionError::corrupt(format!("main document part {main} is missing")))?;
+    let body = story::walk(&xml, &main, StoryKind::Flow, config)?;
+    drop(xml);
+    let rels = package.relationships(&main)?;
+
+    let mut stories: Vec<Story> = Vec::new();
+    for target in section_parts(&body.references, &rels, true) {
+        stories.extend(read_story(&mut package, &target, StoryKind::Flow, config)?);
+    }
+    let footers = section_parts(&body.references, &rels, false);
+    stories.push(body);
+    for suffix in [REL_FOOTNOTES, REL_ENDNOTES] {
+        if let Some(target) = find_rel(&rels, suffix) {
+            stories.extend(read_story(&mut package, target, StoryKind::Notes, config)?);
+        }
+    }
+    for target in footers {
+        stories.extend(read_story(&mut package, &target, StoryKind::Flow, config)?);
+    }
+    let comments = match find_rel(&rels, REL_COMMENTS) {
+        Some(target) => read_story(&mut package, target, StoryKind::Comments, config)?.map(|s| s.items),
+        None => None,
+    };
+
+    let mut content = String::with_capacity(stories.iter().map(|s| s.text.len() + 1).sum());
+    let mut tables = Vec::new();
+    for s in stories {
+        if !s.text.is_empty() {
+            if !content.is_empty() {
+                content.push('\n');
+            }
+            content.push_str(&s.text);
+        }
+        tables.extend(s.tables);
+    }
+    let mut metadata = read_metadata(&mut package)?;
+    metadata.comments = comments.unwrap_or_default();
+    Ok(ExtractionResult { content, mime_type: DOCX.to_owned(), metadata, tables })
+}
+
+/// Target part of the first relationship whose type ends with `suffix`.
+fn find_rel<'r>(rels: &'r [Relationship], suffix: &str) -> Option<&'r str> {
+    rels.iter().find(|r| r.rel_type.ends_with(suffix)).map(|r| r.target.as_str())
+}
+
+/// Header (or footer) parts in reading order: per section first, default, even; each once.
+fn section_parts(references: &[PartReference], rels: &[Relationship], headers: bool) -> Vec<String> {
+    let mut refs: Vec<&PartReference> = references.iter().filter(|r| r.is_header == headers).collect();
+    refs.sort_by_key(|r| (r.section, r.order));
+    let mut parts: Vec<String> = Vec::new();
+    for r in refs {
+        if let Some(rel) = rels.iter().find(|rel| rel.id == r.rel_id) {
+            if !parts.contains(&rel.target) {
+                parts.push(rel.target.clone());
+            }
+        }
+    }
+    parts
+}
+
+/// Walks the part `name` when the package has it.
+fn read_story(package: &mut Package<'_>, name: &str, kind: StoryKind, config: &Config) -> Result<Option<Story>> {
+    match package.read_text(name)? {
+        Some(xml) => story::walk(&xml, name, kind, config).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Core properties (title, authors, dates) and extended properties (pages, words).
+fn read_metadata(package: &mut Package<'_>) -> Result<Metadata> {
+    let mut meta = match package.core_properties_part()? {
+        Some(part) => package.read_text(&part)?.map(|x| metadata::parse_core(&x)).unwrap_or_default(),
+        None => Metadata::default(),
+    };
+    if let Some(part) = package.extended_properties_part()? {
+        if let Some(xml) = package.read_text(&part)? {
+            metadata::parse_extended(&xml, &mut meta);
+        }
+    }
+    Ok(meta)
+}

@@ -1,0 +1,517 @@
+//! One pass over one WordprocessingML story part (body, header, footer, notes,
+//! comments) with quick-xml, streaming, no DOM.
+//!
+//! Output rules: paragraphs in document order separated by `\n`; `w:t` text kept
+//! exactly (upper-cased where the run sets `w:caps`); `w:tab`/`w:ptab` → `\t`;
+//! `w:br`/`w:cr` → `\n`; `w:softHyphen` → U+00AD; `w:noBreakHyphen` → U+2011; `w:sym`
+//! → its character; a table is written in place, cells separated by `\t`, rows by `\n`,
+//! and also returned in `tables` (merged cells appear once: continuation cells are
+//! empty). Tracked changes are shown accepted: `w:del`, `w:moveFrom` and deleted
+//! paragraph marks are dropped, `w:ins`/`w:moveTo` kept. Field instructions
+//! (`w:instrText`) are dropped, field results kept. Of an `mc:AlternateContent`, only
+//! the first `mc:Choice` is read. Every other wrapper (hyperlinks, content controls,
+//! smart tags, custom XML, `w:dir`, `w:bdo`, text boxes) is transparent. Elements are
+//! matched by local name, so strict and transitional namespaces read alike.
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::reader::Reader;
+
+use crate::error::{ExtractionError, Result};
+use crate::limits::Config;
+use crate::result::Table;
+use crate::xml::{attribute, malformed, push_reference};
+
+/// What kind of part is walked: decides how top-level items are collected.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum StoryKind {
+    /// Body, header or footer: every paragraph is text.
+    Flow,
+    /// Footnotes or endnotes: separator notes are skipped.
+    Notes,
+    /// Comments: each `w:comment` becomes one item, not text.
+    Comments,
+}
+
+/// A header or footer reference of a section: its `w:type` and relationship id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartReference {
+    /// Index of the section (`w:sectPr`) in document order.
+    pub section: u32,
+    pub is_header: bool,
+    /// 0 = first page, 1 = default, 2 = even pages (the output order within a section).
+    pub order: u8,
+    pub rel_id: String,
+}
+
+/// What one walk produced.
+#[derive(Debug, Default)]
+pub struct Story {
+    pub text: String,
+    pub tables: Vec<Table>,
+    /// Comments only: one text per `w:comment`.
+    pub items: Vec<String>,
+    /// Header/footer references of every section, in document order.
+    pub references: Vec<PartReference>,
+}
+
+/// Where text goes: the story, a table cell or a comment being read.
+#[derive(Default)]
+struct Sink {
+    text: String,
+    /// Blocks (paragraphs, tables) started so far: every block after the first gets a `\n`.
+    blocks: usize,
+}
+
+impl Sink {
+    fn start_block(&mut self) {
+        if self.blocks > 0 {
+            self.text.push('\n');
+        }
+        self.blocks += 1;
+    }
+}
+
+/// A table being read; `slot` is its index in `tables` (reserved where it starts).
+struct TableBuilder {
+    slot: usize,
+    rows: Table,
+    row: Vec<String>,
+}
+
+/// Open elements that matter to the walk.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tag {
+    Paragraph,
+    ParagraphProps,
+    MarkProps,
+    Run,
+    RunProps,
+    Text,
+    Table,
+    Row,
+    Cell,
+    Item,
+    SectionProps,
+    AlternateContent { chose: bool },
+    Other,
+}
+
+/// Elements whose whole subtree is not text a reader sees.
+fn is_skipped(local: &str) -> bool {
+    matches!(local, "del" | "moveFrom" | "instrText" | "delText" | "Fallback" | "sdtPr" | "sdtEndPr")
+}
+
+/// Note types that hold separators, not text.
+fn is_separator_note(kind: &str) -> bool {
+    matches!(kind, "separator" | "continuationSeparator" | "continuationNotice")
+}
+
+/// `true` unless an on/off attribute says off (`w:val="0|false|off"`).
+fn on_off(e: &BytesStart<'_>) -> bool {
+    !matches!(attribute(e, "val").as_deref(), Some("0" | "false" | "off"))
+}
+
+struct Walker {
+    kind: StoryKind,
+    sinks: Vec<Sink>,
+    open_tables: Vec<TableBuilder>,
+    tags: Vec<Tag>,
+    story: Story,
+    /// The current run sets `w:caps`.
+    caps: bool,
+    /// The previous paragraph's mark was deleted: the next paragraph continues it.
+    merge_next: bool,
+    /// Sections (`w:sectPr`) closed so far.
+    sections: u32,
+}
+
+/// Walks the story part `xml` (named `part`, for messages).
+///
+/// Errors: `Corrupt` for malformed XML, `LimitExceeded` past `config.max_xml_depth`.
+pub fn walk(xml: &str, part: &str, kind: StoryKind, config: &Config) -> Result<Story> {
+    let mut w = Walker {
+        kind,
+        sinks: vec![Sink { text: String::with_capacity(xml.len() / 8), blocks: 0 }],
+        open_tables: Vec::new(),
+        tags: Vec::with_capacity(64),
+        story: Story::default(),
+        caps: false,
+        merge_next: false,
+        sections: 0,
+    };
+    let mut reader = Reader::from_str(xml);
+    // Depth of all open elements, and of the skipped element we are inside (if any).
+    let mut depth: u32 = 0;
+    let mut skip_at: Option<u32> = None;
+    loop {
+        let event = reader.read_event().map_err(|e| malformed(part, &reader, e))?;
+        match event {
+            Event::Start(e) => {
+                depth += 1;
+                if depth > config.max_xml_depth {
+                    return Err(ExtractionError::limit(format!(
+                        "XML in {part} nests deeper than the limit of {} elements",
+                        config.max_xml_depth
+                    )));
+                }
+                if skip_at.is_none() && !w.start(&e) {
+                    skip_at = Some(depth);
+                }
+            }
+            Event::End(_) => {
+                match skip_at {
+                    Some(d) if d == depth => skip_at = None,
+                    Some(_) => {}
+                    None => w.end(),
+                }
+                depth -= 1;
+            }
+            // An empty element is a start immediately followed by its end.
+            Event::Empty(e) if skip_at.is_none() => {
+                if w.start(&e) {
+                    w.end();
+                } else {
+                    w.skipped_empty(&e);
+                }
+            }
+            Event::Text(t) if skip_at.is_none() && w.in_text() => {
+                let text = t.xml10_content();
+                w.push_text(&text);
+            }
+            Event::CData(t) if skip_at.is_none() && w.in_text() => {
+                let text = t.into_inner();
+                w.push_text(&text);
+            }
+            Event::GeneralRef(r) if skip_at.is_none() && w.in_text() => {
+                let mut s = String::new();
+                push_reference(&mut s, &r);
+                w.push_text(&s);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let mut story = w.story;
+    story.text = w.sinks.swap_remove(0).text;
+    Ok(story)
+}
+
+impl Walker {
+    fn sink(&mut self) -> &mut Sink {
+        self.sinks.last_mut().expect("the story sink is never popped")
+    }
+
+    fn in_text(&self) -> bool {
+        self.tags.last() == Some(&Tag::Text)
+    }
+
+    fn parent(&self) -> Option<Tag> {
+        self.tags.last().copied()
+    }
+
+    fn push_text(&mut self, text: &str) {
+        if self.caps {
+            let upper = text.to_uppercase();
+            self.sink().text.push_str(&upper);
+        } else {
+            self.sink().text.push_str(text);
+        }
+    }
+
+    /// Pushes a character produced by a run-level element (tab, break, hyphen, symbol).
+    fn push_run_char(&mut self, c: char) -> Tag {
+        if self.parent() == Some(Tag::Run) {
+            self.sink().text.push(c);
+        }
+        Tag::Other
+    }
+
+    /// Handles a start tag; returns `false` when the element's subtree is to be skipped.
+    fn start(&mut self, e: &BytesStart<'_>) -> bool {
+        let name = e.local_name();
+        let local = name.as_ref();
+        if is_skipped(local) {
+            return false;
+        }
+        let tag = match local {
+            "p" => {
+                if std::mem::take(&mut self.merge_next) {
+                    // The previous paragraph mark was deleted: same block continues.
+                } else {
+                    self.sink().start_block();
+                }
+                Tag::Paragraph
+            }
+            "pPr" if self.parent() == Some(Tag::Paragraph) => Tag::ParagraphProps,
+            "rPr" if self.parent() == Some(Tag::ParagraphProps) => Tag::MarkProps,
+            "r" => {
+                self.caps = false;
+                Tag::Run
+            }
+            "rPr" if self.parent() == Some(Tag::Run) => Tag::RunProps,
+            "caps" if self.parent() == Some(Tag::RunProps) => {
+                self.caps = on_off(e);
+                Tag::Other
+            }
+            "t" if self.parent() == Some(Tag::Run) => Tag::Text,
+            "tab" | "ptab" => self.push_run_char('\t'),
+            "br" | "cr" => self.push_run_char('\n'),
+            "softHyphen" => self.push_run_char('\u{00AD}'),
+            "noBreakHyphen" => self.push_run_char('\u{2011}'),
+            "sym" => match attribute(e, "char").and_then(|c| u32::from_str_radix(&c, 16).ok()) {
+                Some(code) => self.push_run_char(char::from_u32(code).unwrap_or('\u{FFFD}')),
+                None => Tag::Other,
+            },
+            "tbl" => {
+                self.sink().start_block();
+                self.open_tables.push(TableBuilder { slot: self.story.tables.len(), rows: Vec::new(), row: Vec::new() });
+                self.story.tables.push(Vec::new());
+                Tag::Table
+            }
+            "tr" => Tag::Row,
+            "tc" => {
+                self.sinks.push(Sink::default());
+                Tag::Cell
+            }
+            "AlternateContent" => Tag::AlternateContent { chose: false },
+            "Choice" => match self.tags.last_mut() {
+                Some(Tag::AlternateContent { chose: true }) => return false,
+                Some(Tag::AlternateContent { chose }) => {
+                    *chose = true;
+                    Tag::Other
+                }
+                _ => Tag::Other,
+            },
+            "sectPr" => Tag::SectionProps,
+            "headerReference" | "footerReference" => {
+                self.reference(e, local == "headerReference");
+                Tag::Other
+            }
+            "footnote" | "endnote" if self.kind == StoryKind::Notes => {
+                if attribute(e, "type").is_some_and(|t| is_separator_note(&t)) {
+                    return false;
+                }
+                Tag::Other
+            }
+            "comment" if self.kind == StoryKind::Comments => {
+                self.sinks.push(Sink::default());
+                Tag::Item
+            }
+            _ => Tag::Other,
+        };
+        self.tags.push(tag);
+        true
+    }
+
+    /// An empty element that [`Self::start`] skipped: a deleted paragraph mark
+    /// (`w:pPr/w:rPr/w:del`) joins this paragraph to the next.
+    fn skipped_empty(&mut self, e: &BytesStart<'_>) {
+        if e.local_name().as_ref() == "del" && self.parent() == Some(Tag::MarkProps) {
+            self.merge_next = true;
+        }
+    }
+
+    fn reference(&mut self, e: &BytesStart<'_>, is_header: bool) {
+        let order = match attribute(e, "type").as_deref() {
+            Some("first") => 0,
+            Some("even") => 2,
+            _ => 1,
+        };
+        if let Some(rel_id) = attribute(e, "id") {
+            let section = self.sections;
+            self.story.references.push(PartReference { section, is_header, order, rel_id: rel_id.into_owned() });
+        }
+    }
+
+    fn end(&mut self) {
+        match self.tags.pop() {
+            Some(Tag::Cell) => {
+                let cell = self.sinks.pop().expect("a cell pushed its sink").text;
+                if let Some(t) = self.open_tables.last_mut() {
+                    t.row.push(cell);
+                }
+            }
+            Some(Tag::Row) => {
+                if let Some(t) = self.open_tables.last_mut() {
+                    let row = std::mem::take(&mut t.row);
+                    t.rows.push(row);
+                }
+            }
+            Some(Tag::Table) => {
+                let t = self.open_tables.pop().expect("a table pushed its builder");
+                let sink = self.sink();
+                for (i, row) in t.rows.iter().enumerate() {
+                    if i > 0 {
+                        sink.text.push('\n');
+                    }
+                    for (j, cell) in row.iter().enumerate() {
+                        if j > 0 {
+                            sink.text.push('\t');
+                        }
+                        sink.text.push_str(cell);
+                    }
+                }
+                self.story.tables[t.slot] = t.rows;
+            }
+            Some(Tag::Item) => {
+                let item = self.sinks.pop().expect("an item pushed its sink").text;
+                self.story.items.push(item);
+            }
+            Some(Tag::Run) => self.caps = false,
+            Some(Tag::SectionProps) => self.sections += 1,
+            _ => {}
+        }
+    }
+}
+
+/// Convenience for tests and callers that need only the text of a flow part.
+#[cfg(test)]
+fn text_of(body: &str) -> (String, Vec<Table>) {
+    let xml = format!(r#"<?xml version="1.0"?><w:document xmlns:w="urn:w"><w:body>{body}</w:body></w:document>"#);
+    let story = walk(&xml, "word/document.xml", StoryKind::Flow, &Config::DEFAULT).unwrap();
+    (story.text, story.tables)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_are_separated_by_newline_and_text_kept_exactly() {
+        let (c, _) = text_of(r#"<w:p><w:r><w:t xml:space="preserve"> a </w:t></w:r></w:p><w:p/><w:p><w:r><w:t>b</w:t></w:r></w:p>"#);
+        assert_eq!(c, " a \n\nb");
+    }
+
+    #[test]
+    fn run_level_characters_inside_runs_only() {
+        let (c, _) = text_of(concat!(
+            r#"<w:p><w:pPr><w:tabs><w:tab w:val="left"/></w:tabs></w:pPr><w:r><w:t>x</w:t><w:tab/><w:t>&amp;&#233;</w:t><w:br/>"#,
+            r#"<w:t>y</w:t><w:softHyphen/><w:noBreakHyphen/><w:sym w:font="Symbol" w:char="03A9"/></w:r></w:p>"#
+        ));
+        assert_eq!(c, "x\t&é\ny\u{AD}\u{2011}Ω");
+    }
+
+    #[test]
+    fn tables_are_written_in_place_and_returned() {
+        let (c, t) = text_of(concat!(
+            r#"<w:p><w:r><w:t>before</w:t></w:r></w:p>"#,
+            r#"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>a</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>b</w:t></w:r></w:p></w:tc></w:tr>"#,
+            r#"<w:tr><w:tc><w:p/></w:tc><w:tc><w:p><w:r><w:t>d</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#,
+            r#"<w:p><w:r><w:t>after</w:t></w:r></w:p>"#
+        ));
+        assert_eq!(c, "before\na\tb\n\td\nafter");
+        assert_eq!(t, vec![vec![vec!["a".to_owned(), "b".to_owned()], vec!["".to_owned(), "d".to_owned()]]]);
+    }
+
+    #[test]
+    fn nested_tables_are_listed_outer_first_and_written_inside_the_cell() {
+        let (c, t) = text_of(concat!(
+            r#"<w:tbl><w:tr><w:tc><w:tbl><w:tr><w:tc><w:p><w:r><w:t>in</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc>"#,
+            r#"<w:tc><w:p><w:r><w:t>out</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#
+        ));
+        assert_eq!(c, "in\tout");
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0][0], vec!["in", "out"]);
+        assert_eq!(t[1][0], vec!["in"]);
+    }
+
+    #[test]
+    fn tracked_changes_are_shown_accepted() {
+        let (c, _) = text_of(concat!(
+            r#"<w:p><w:del><w:r><w:delText>gone</w:delText></w:r></w:del><w:ins><w:r><w:t>kept</w:t></w:r></w:ins>"#,
+            r#"<w:moveFrom><w:r><w:t>moved away</w:t></w:r></w:moveFrom><w:moveTo><w:r><w:t>-here</w:t></w:r></w:moveTo></w:p>"#,
+            r#"<w:p><w:pPr><w:rPr><w:del w:id="1"/></w:rPr></w:pPr><w:r><w:t>joined </w:t></w:r></w:p>"#,
+            r#"<w:p><w:r><w:t>paragraph</w:t></w:r></w:p>"#
+        ));
+        assert_eq!(c, "kept-here\njoined paragraph");
+    }
+
+    #[test]
+    fn field_instructions_are_dropped_and_results_kept() {
+        let (c, _) = text_of(concat!(
+            r#"<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> AUTHOR </w:instrText></w:r>"#,
+            r#"<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>Ann</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>"#,
+            r#"<w:fldSimple w:instr=" PAGE "><w:r><w:t>7</w:t></w:r></w:fldSimple></w:p>"#
+        ));
+        assert_eq!(c, "Ann7");
+    }
+
+    #[test]
+    fn alternate_content_reads_only_the_first_choice() {
+        let (c, _) = text_of(concat!(
+            r#"<w:p><mc:AlternateContent xmlns:mc="urn:mc"><mc:Choice Requires="a"><w:r><w:t>A</w:t></w:r></mc:Choice>"#,
+            r#"<mc:Choice Requires="b"><w:r><w:t>B</w:t></w:r></mc:Choice><mc:Fallback><w:r><w:t>F</w:t></w:r></mc:Fallback>"#,
+            r#"</mc:AlternateContent></w:p>"#
+        ));
+        assert_eq!(c, "A");
+    }
+
+    #[test]
+    fn caps_on_the_run_upper_cases_its_text_only() {
+        let (c, _) = text_of(concat!(
+            r#"<w:p><w:r><w:t>is: </w:t></w:r><w:r><w:rPr><w:caps/></w:rPr><w:t>capitalized</w:t></w:r>"#,
+            r#"<w:r><w:rPr><w:caps w:val="0"/></w:rPr><w:t>.x</w:t></w:r></w:p>"#
+        ));
+        assert_eq!(c, "is: CAPITALIZED.x");
+    }
+
+    #[test]
+    fn content_controls_and_wrappers_are_transparent() {
+        let (c, _) = text_of(concat!(
+            r#"<w:sdt><w:sdtPr><w:alias w:val="x"/><w:placeholder><w:docPart w:val="y"/></w:placeholder></w:sdtPr>"#,
+            r#"<w:sdtContent><w:p><w:smartTag><w:r><w:t>a</w:t></w:r></w:smartTag><w:hyperlink><w:r><w:t>b</w:t></w:r></w:hyperlink>"#,
+            r#"<w:dir><w:bdo><w:customXml><w:r><w:t>c</w:t></w:r></w:customXml></w:bdo></w:dir></w:p></w:sdtContent></w:sdt>"#
+        ));
+        assert_eq!(c, "abc");
+    }
+
+    #[test]
+    fn separator_notes_are_skipped_and_comments_become_items() {
+        let notes = concat!(
+            r#"<w:footnotes><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>"#,
+            r#"<w:footnote w:id="1"><w:p><w:r><w:t>Note.</w:t></w:r></w:p></w:footnote></w:footnotes>"#
+        );
+        let s = walk(notes, "word/footnotes.xml", StoryKind::Notes, &Config::DEFAULT).unwrap();
+        assert_eq!(s.text, "Note.");
+        let comments = concat!(
+            r#"<w:comments><w:comment w:id="0"><w:p><w:r><w:t>one</w:t></w:r></w:p><w:p><w:r><w:t>two</w:t></w:r></w:p></w:comment>"#,
+            r#"<w:comment w:id="1"><w:p><w:r><w:t>three</w:t></w:r></w:p></w:comment></w:comments>"#
+        );
+        let s = walk(comments, "word/comments.xml", StoryKind::Comments, &Config::DEFAULT).unwrap();
+        assert_eq!(s.items, vec!["one\ntwo", "three"]);
+        assert_eq!(s.text, "");
+    }
+
+    #[test]
+    fn section_references_are_collected_in_document_order() {
+        let xml = concat!(
+            r#"<w:document><w:body><w:p><w:pPr><w:sectPr><w:headerReference w:type="default" r:id="rId1"/>"#,
+            r#"<w:footerReference w:type="first" r:id="rId2"/></w:sectPr></w:pPr></w:p>"#,
+            r#"<w:sectPr><w:headerReference w:type="even" r:id="rId3"/></w:sectPr></w:body></w:document>"#
+        );
+        let s = walk(xml, "word/document.xml", StoryKind::Flow, &Config::DEFAULT).unwrap();
+        let ids: Vec<_> = s.references.iter().map(|r| (r.section, r.is_header, r.order, r.rel_id.as_str())).collect();
+        assert_eq!(ids, vec![(0, true, 1, "rId1"), (0, false, 0, "rId2"), (1, true, 2, "rId3")]);
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_limit_is_limit_exceeded() {
+        let body = "<x>".repeat(300) + &"</x>".repeat(300);
+        let xml = format!("<w:document><w:body>{body}</w:body></w:document>");
+        let err = walk(&xml, "word/document.xml", StoryKind::Flow, &Config::DEFAULT).unwrap_err();
+        assert_eq!(err.kind, crate::ErrorKind::LimitExceeded);
+    }
+
+    #[test]
+    fn unknown_entities_are_never_expanded() {
+        let (c, _) = text_of(r#"<w:p><w:r><w:t>a&ext;b</w:t></w:r></w:p>"#);
+        assert_eq!(c, "ab");
+    }
+
+    #[test]
+    fn mismatched_tags_are_corrupt() {
+        let xml = "<w:document><w:body><w:p></w:body></w:document>";
+        let err = walk(xml, "word/document.xml", StoryKind::Flow, &Config::DEFAULT).unwrap_err();
+        assert_eq!(err.kind, crate::ErrorKind::Corrupt);
+    }
+}

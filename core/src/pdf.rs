@@ -1,0 +1,240 @@
+//! PDF text and metadata through pdfium (via `pdfium-render`'s raw bindings).
+//!
+//! libpdfium is loaded dynamically once per process (`OnceLock`) from
+//! `$BRIDGEMARK_PDFIUM`, or from the `pypdfium2_raw` package of the Python environment
+//! this process runs in (`<prefix>/lib/python3.*/site-packages/pypdfium2_raw/libpdfium.so`,
+//! `<prefix>` taken from the running executable, `$VIRTUAL_ENV`, or a `.venv` in the
+//! current directory or one of its parents). Every call into pdfium is serialised by one
+//! mutex: pdfium is not thread-safe. A missing library is an `UnsupportedFormat` error
+//! for PDF input only; DOCX never loads it.
+//!
+//! The work per page is what pypdfium2's `PdfTextPage.get_text_range()` does
+//! (`FPDFText_LoadPage`, `FPDFText_CountChars`, `FPDFText_GetText`), so the two compare
+//! like for like. Pages are separated by a form feed (`\x0c`); pdfium's `\r\n` line
+//! ends become `\n`.
+
+use std::env;
+use std::ffi::c_void;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+use pdfium_render::prelude::*;
+
+use crate::detect::PDF;
+use crate::error::{ExtractionError, Result};
+use crate::limits::Config;
+use crate::result::{ExtractionResult, Metadata};
+
+/// Environment variable naming the libpdfium shared library to load.
+pub const PDFIUM_ENV: &str = "BRIDGEMARK_PDFIUM";
+/// Separator written between pages.
+pub const PAGE_SEPARATOR: char = '\x0c';
+
+static PDFIUM: OnceLock<std::result::Result<Mutex<Pdfium>, String>> = OnceLock::new();
+
+/// pdfium's `FPDF_GetLastError` codes (fpdfview.h).
+const FPDF_ERR_PASSWORD: u64 = 4;
+const FPDF_ERR_SECURITY: u64 = 5;
+
+/// The loaded library, locked for the caller; `UnsupportedFormat` when it cannot be loaded.
+fn library() -> Result<MutexGuard<'static, Pdfium>> {
+    let loaded = PDFIUM.get_or_init(|| {
+        let path = locate().ok_or_else(|| {
+            format!("PDF input needs libpdfium: set {PDFIUM_ENV} or install pypdfium2 in this Python environment")
+        })?;
+        let bindings = Pdfium::bind_to_library(&path)
+            .map_err(|e| format!("cannot load libpdfium from {}: {e}", path.display()))?;
+        Ok(Mutex::new(Pdfium::new(bindings)))
+    });
+    match loaded {
+        // A panic while locked leaves pdfium itself consistent (every handle is closed by a guard).
+        Ok(lock) => Ok(lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())),
+        Err(message) => Err(ExtractionError::unsupported(message.clone())),
+    }
+}
+
+/// Where libpdfium is: `$BRIDGEMARK_PDFIUM`, else next to an installed `pypdfium2_raw`.
+pub fn locate() -> Option<PathBuf> {
+    if let Some(path) = env::var_os(PDFIUM_ENV) {
+        return Some(PathBuf::from(path));
+    }
+    let mut prefixes: Vec<PathBuf> = Vec::new();
+    if let Ok(exe) = env::current_exe() {
+        prefixes.extend(exe.parent().and_then(Path::parent).map(Path::to_path_buf));
+    }
+    prefixes.extend(env::var_os("VIRTUAL_ENV").map(PathBuf::from));
+    if let Ok(cwd) = env::current_dir() {
+        prefixes.extend(cwd.ancestors().map(|dir| dir.join(".venv")).filter(|v| v.is_dir()));
+    }
+    prefixes.iter().find_map(|prefix| {
+        let lib = std::fs::read_dir(prefix.join("lib")).ok()?;
+        lib.flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("python3"))
+            .map(|e| e.path().join("site-packages/pypdfium2_raw/libpdfium.so"))
+            .find(|candidate| candidate.is_file())
+    })
+}
+
+/// Closes a pdfium handle when dropped, on every path out of [`extract`].
+struct Closer<'a, F: Fn()>(&'a F);
+impl<F: Fn()> Drop for Closer<'_, F> {
+    fn drop(&mut self) {
+        (self.0)()
+    }
+}
+
+/// Extracts the text of every page and the document metadata from the PDF in `bytes`.
+///
+/// Errors: `PasswordRequired` (encrypted, and `config.password` missing or wrong),
+/// `Corrupt` (pdfium cannot open it), `LimitExceeded` (more than `config.max_pages`
+/// pages), `UnsupportedFormat` (libpdfium not found, or an unsupported security handler).
+pub fn extract(bytes: &[u8], config: &Config) -> Result<ExtractionResult> {
+    let pdfium = library()?;
+    let b = pdfium.bindings();
+    // SAFETY: every handle below is used only while the pdfium lock is held and is
+    // closed exactly once by its `Closer`, in reverse order of opening.
+    let doc = unsafe { b.FPDF_LoadMemDocument64(bytes, config.password.as_deref()) };
+    if doc.is_null() {
+        return Err(match unsafe { b.FPDF_GetLastError() } as u64 {
+            FPDF_ERR_PASSWORD if config.password.is_some() => {
+                ExtractionError::password("encrypted PDF: the password given is not correct")
+            }
+            FPDF_ERR_PASSWORD => ExtractionError::password("encrypted PDF: a password is required"),
+            FPDF_ERR_SECURITY => ExtractionError::unsupported("PDF uses an unsupported security handler"),
+            code => ExtractionError::corrupt(format!("pdfium cannot open this PDF (FPDF error {code})")),
+        });
+    }
+    let close_doc = || unsafe { b.FPDF_CloseDocument(doc) };
+    let _doc = Closer(&close_doc);
+    let n_pages = unsafe { b.FPDF_GetPageCount(doc) }.max(0) as u32;
+    if n_pages > config.max_pages {
+        return Err(ExtractionError::limit(format!(
+            "PDF has {n_pages} pages, more than the limit of {}",
+            config.max_pages
+        )));
+    }
+    let mut content = String::new();
+    let mut buf: Vec<u16> = Vec::new();
+    for index in 0..n_pages {
+        if index > 0 {
+            content.push(PAGE_SEPARATOR);
+        }
+        let page = unsafe { b.FPDF_LoadPage(doc, index as i32) };
+        if page.is_null() {
+            continue; // pdfium could not parse this page: it contributes no text
+        }
+        let close_page = || unsafe { b.FPDF_ClosePage(page) };
+        let _page = Closer(&close_page);
+        let text_page = unsafe { b.FPDFText_LoadPage(page) };
+        if text_page.is_null() {
+            continue;
+        }
+        let close_text = || unsafe { b.FPDFText_ClosePage(text_page) };
+        let _text = Closer(&close_text);
+        let n_chars = unsafe { b.FPDFText_CountChars(text_page) };
+        if n_chars <= 0 {
+            continue;
+        }
+        buf.clear();
+        buf.resize(n_chars as usize + 1, 0);
+        let written = unsafe { b.FPDFText_GetText(text_page, 0, n_chars, buf.as_mut_ptr()) };
+        let len = (written.max(1) as usize - 1).min(n_chars as usize);
+        push_utf16_lines(&mut content, &buf[..len]);
+    }
+    let metadata = Metadata {
+        title: meta_text(b, doc, "Title"),
+        authors: meta_text(b, doc, "Author").into_iter().collect(),
+        created: meta_text(b, doc, "CreationDate").and_then(|d| pdf_date_to_iso(&d)),
+        modified: meta_text(b, doc, "ModDate").and_then(|d| pdf_date_to_iso(&d)),
+        page_count: Some(n_pages),
+        ..Metadata::default()
+    };
+    Ok(ExtractionResult { content, mime_type: PDF.to_owned(), metadata, tables: Vec::new() })
+}
+
+/// Appends UTF-16 text, turning `\r\n` (and lone `\r`) into `\n`; unpaired surrogates become U+FFFD.
+fn push_utf16_lines(out: &mut String, units: &[u16]) {
+    let mut last_cr = false;
+    for c in char::decode_utf16(units.iter().copied()) {
+        let c = c.unwrap_or(char::REPLACEMENT_CHARACTER);
+        match c {
+            '\r' => out.push('\n'),
+            '\n' if last_cr => {}
+            c => out.push(c),
+        }
+        last_cr = c == '\r';
+    }
+}
+
+/// A document information entry (`Title`, `Author`, …), trimmed; `None` when absent or empty.
+fn meta_text(b: &dyn PdfiumLibraryBindings, doc: FPDF_DOCUMENT, tag: &str) -> Option<String> {
+    // SAFETY: `doc` is open; the first call asks for the size (bytes of UTF-16LE incl. NUL).
+    let size = unsafe { b.FPDF_GetMetaText(doc, tag, std::ptr::null_mut(), 0) } as usize;
+    if size <= 2 {
+        return None;
+    }
+    let mut units = vec![0u16; size / 2];
+    unsafe { b.FPDF_GetMetaText(doc, tag, units.as_mut_ptr() as *mut c_void, size as _) };
+    let text = String::from_utf16_lossy(&units[..units.len() - 1]);
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+/// Converts a PDF date (`D:YYYYMMDDHHmmSSOHH'mm'`, every part after the year optional)
+/// to ISO-8601 (`YYYY-MM-DDTHH:mm:SS+HH:mm`, `Z` for UTC); `None` when it is not a PDF date.
+pub fn pdf_date_to_iso(raw: &str) -> Option<String> {
+    let s = raw.trim();
+    let s = s.strip_prefix("D:").unwrap_or(s);
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    if digits < 4 || digits % 2 != 0 {
+        return None;
+    }
+    let (num, rest) = s.split_at(digits.min(14));
+    let mut iso = num[..4].to_owned();
+    for (i, sep) in [(4, "-"), (6, "-"), (8, "T"), (10, ":"), (12, ":")] {
+        if num.len() > i {
+            iso.push_str(sep);
+            iso.push_str(&num[i..i + 2]);
+        }
+    }
+    if num.len() >= 12 {
+        if num.len() == 12 {
+            iso.push_str(":00");
+        }
+        let rest = rest.trim_end_matches('\'');
+        match rest.chars().next() {
+            Some('Z') => iso.push('Z'),
+            Some(sign @ ('+' | '-')) => {
+                let tz: String = rest[1..].chars().filter(char::is_ascii_digit).collect();
+                if tz.len() >= 2 {
+                    let minutes = if tz.len() >= 4 { &tz[2..4] } else { "00" };
+                    iso.push_str(&format!("{sign}{}:{minutes}", &tz[..2]));
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(iso)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdf_dates_become_iso_8601() {
+        assert_eq!(pdf_date_to_iso("D:20230115093000+01'00'").as_deref(), Some("2023-01-15T09:30:00+01:00"));
+        assert_eq!(pdf_date_to_iso("D:20230115093000Z").as_deref(), Some("2023-01-15T09:30:00Z"));
+        assert_eq!(pdf_date_to_iso("D:199812").as_deref(), Some("1998-12"));
+        assert_eq!(pdf_date_to_iso("D:202301150930").as_deref(), Some("2023-01-15T09:30:00"));
+        assert_eq!(pdf_date_to_iso("yesterday"), None);
+    }
+
+    #[test]
+    fn line_ends_are_normalised() {
+        let units: Vec<u16> = "a\r\nb\rc\nd".encode_utf16().collect();
+        let mut s = String::new();
+        push_utf16_lines(&mut s, &units);
+        assert_eq!(s, "a\nb\nc\nd");
+    }
+}
