@@ -44,6 +44,12 @@ fn to_python(py: Python<'_>, r: ExtractionResult) -> PyResult<Py<PyAny>> {
     if let Some(v) = m.page_count {
         meta.set_item("page_count", v)?;
     }
+    if let Some(v) = m.word_count {
+        meta.set_item("word_count", v)?;
+    }
+    if !m.comments.is_empty() {
+        meta.set_item("comments", m.comments)?;
+    }
     let tables = PyList::new(py, r.tables)?;
     let class = RESULT_CLASS.import(py, "bridgemark.result", "ExtractionResult")?;
     Ok(class.call1((r.content, r.mime_type, meta, tables))?.unbind())
@@ -60,22 +66,30 @@ fn run_detached(
     }
 }
 
-/// extract_file(path: str | os.PathLike) -> ExtractionResult
-///
-/// Reads and extracts the document at `path`. Raises the `bridgemark.errors` classes
-/// (`FileNotFoundError`, `UnsupportedFormatError`, `CorruptDocumentError`, …).
-#[pyfunction]
-fn extract_file(py: Python<'_>, path: PathBuf) -> PyResult<Py<PyAny>> {
-    run_detached(py, move || bridgemark_core::extract_file(&path, &Config::DEFAULT))
+fn config(password: Option<String>) -> Config {
+    Config { password, ..Config::DEFAULT }
 }
 
-/// extract_bytes(data: bytes, mime_type: str | None = None) -> ExtractionResult
+/// extract_file(path: str | os.PathLike, password: str | None = None) -> ExtractionResult
+///
+/// Reads and extracts the document at `path`. Raises the `bridgemark.errors` classes
+/// (`FileNotFoundError`, `UnsupportedFormatError`, `CorruptDocumentError`,
+/// `PasswordRequiredError`, …).
+#[pyfunction]
+#[pyo3(signature = (path, password=None))]
+fn extract_file(py: Python<'_>, path: PathBuf, password: Option<String>) -> PyResult<Py<PyAny>> {
+    let config = config(password);
+    run_detached(py, move || bridgemark_core::extract_file(&path, &config))
+}
+
+/// extract_bytes(data: bytes, mime_type: str | None = None, password: str | None = None) -> ExtractionResult
 ///
 /// Extracts the document in `data` (format detected from the bytes unless `mime_type` names it).
 #[pyfunction]
-#[pyo3(signature = (data, mime_type=None))]
-fn extract_bytes(py: Python<'_>, data: &[u8], mime_type: Option<&str>) -> PyResult<Py<PyAny>> {
-    run_detached(py, move || bridgemark_core::extract_bytes(data, mime_type, &Config::DEFAULT))
+#[pyo3(signature = (data, mime_type=None, password=None))]
+fn extract_bytes(py: Python<'_>, data: &[u8], mime_type: Option<&str>, password: Option<String>) -> PyResult<Py<PyAny>> {
+    let config = config(password);
+    run_detached(py, move || bridgemark_core::extract_bytes(data, mime_type, &config))
 }
 
 /// noop() -> None: the bare call.

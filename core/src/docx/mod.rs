@@ -1,6 +1,7 @@
 //! DOCX (WordprocessingML) extraction: every story a reader sees, once, in order.
 //!
 //! Order of the text: headers (per section: first page, default, even), the body,
+//! the text of SmartArt diagrams (their data parts, in order of reference),
 //! footnotes, endnotes, then footers (same order as headers); each part appears once
 //! even when several sections reference it, and stories with no text are left out.
 //! Stories are separated by `\n` like paragraphs. Comments are not mixed into the
@@ -8,6 +9,7 @@
 //! [`story`].
 
 mod story;
+mod symbol;
 
 use crate::detect::DOCX;
 use crate::error::{ExtractionError, Result};
@@ -49,7 +51,15 @@ pub fn extract(bytes: &[u8], config: &Config) -> Result<ExtractionResult> {
         stories.extend(read_story(&mut package, &target, StoryKind::Flow, config)?);
     }
     let footers = section_parts(&body.references, &rels, false);
+    let diagrams: Vec<String> = body
+        .diagrams
+        .iter()
+        .filter_map(|id| rels.iter().find(|r| &r.id == id).map(|r| r.target.clone()))
+        .collect();
     stories.push(body);
+    for target in diagrams {
+        stories.extend(read_story(&mut package, &target, StoryKind::Flow, config)?);
+    }
     for suffix in [REL_FOOTNOTES, REL_ENDNOTES] {
         if let Some(target) = find_rel(&rels, suffix) {
             stories.extend(read_story(&mut package, target, StoryKind::Notes, config)?);

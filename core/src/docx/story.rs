@@ -21,6 +21,8 @@ use crate::limits::Config;
 use crate::result::Table;
 use crate::xml::{attribute, malformed, push_reference};
 
+use super::symbol;
+
 /// What kind of part is walked: decides how top-level items are collected.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum StoryKind {
@@ -52,6 +54,8 @@ pub struct Story {
     pub items: Vec<String>,
     /// Header/footer references of every section, in document order.
     pub references: Vec<PartReference>,
+    /// Relationship ids of SmartArt diagram data parts (`dgm:relIds r:dm`), in document order.
+    pub diagrams: Vec<String>,
 }
 
 /// Where text goes: the story, a table cell or a comment being read.
@@ -93,6 +97,7 @@ enum Tag {
     Item,
     SectionProps,
     AlternateContent { chose: bool },
+    Choice,
     Other,
 }
 
@@ -119,6 +124,8 @@ struct Walker {
     story: Story,
     /// The current run sets `w:caps`.
     caps: bool,
+    /// The current run is set in the Symbol font (`w:rFonts w:ascii="Symbol"`).
+    symbol_font: bool,
     /// The previous paragraph's mark was deleted: the next paragraph continues it.
     merge_next: bool,
     /// Sections (`w:sectPr`) closed so far.
@@ -136,6 +143,7 @@ pub fn walk(xml: &str, part: &str, kind: StoryKind, config: &Config) -> Result<S
         tags: Vec::with_capacity(64),
         story: Story::default(),
         caps: false,
+        symbol_font: false,
         merge_next: false,
         sections: 0,
     };
@@ -205,12 +213,22 @@ impl Walker {
         self.tags.last() == Some(&Tag::Text)
     }
 
+    /// The innermost open element, looking through `mc:AlternateContent`/`mc:Choice`
+    /// (a run's content may sit inside them).
     fn parent(&self) -> Option<Tag> {
-        self.tags.last().copied()
+        self.tags
+            .iter()
+            .rev()
+            .find(|t| !matches!(t, Tag::AlternateContent { .. } | Tag::Choice))
+            .copied()
     }
 
     fn push_text(&mut self, text: &str) {
-        if self.caps {
+        if self.symbol_font {
+            let mapped: String =
+                text.chars().map(|c| symbol::to_unicode(c as u32).filter(|_| c > '\u{F000}').unwrap_or(c)).collect();
+            self.sink().text.push_str(&mapped);
+        } else if self.caps {
             let upper = text.to_uppercase();
             self.sink().text.push_str(&upper);
         } else {
@@ -246,7 +264,12 @@ impl Walker {
             "rPr" if self.parent() == Some(Tag::ParagraphProps) => Tag::MarkProps,
             "r" => {
                 self.caps = false;
+                self.symbol_font = false;
                 Tag::Run
+            }
+            "rFonts" if self.parent() == Some(Tag::RunProps) => {
+                self.symbol_font = attribute(e, "ascii").is_some_and(|f| f == "Symbol");
+                Tag::Other
             }
             "rPr" if self.parent() == Some(Tag::Run) => Tag::RunProps,
             "caps" if self.parent() == Some(Tag::RunProps) => {
@@ -258,8 +281,12 @@ impl Walker {
             "br" | "cr" => self.push_run_char('\n'),
             "softHyphen" => self.push_run_char('\u{00AD}'),
             "noBreakHyphen" => self.push_run_char('\u{2011}'),
-            "sym" => match attribute(e, "char").and_then(|c| u32::from_str_radix(&c, 16).ok()) {
-                Some(code) => self.push_run_char(char::from_u32(code).unwrap_or('\u{FFFD}')),
+            "sym" | "symEx" => match attribute(e, "char").and_then(|c| u32::from_str_radix(&c, 16).ok()) {
+                Some(code) => {
+                    let symbol_font = attribute(e, "font").is_some_and(|f| f == "Symbol");
+                    let mapped = symbol_font.then(|| symbol::to_unicode(code)).flatten();
+                    self.push_run_char(mapped.or_else(|| char::from_u32(code)).unwrap_or('\u{FFFD}'))
+                }
                 None => Tag::Other,
             },
             "tbl" => {
@@ -278,13 +305,19 @@ impl Walker {
                 Some(Tag::AlternateContent { chose: true }) => return false,
                 Some(Tag::AlternateContent { chose }) => {
                     *chose = true;
-                    Tag::Other
+                    Tag::Choice
                 }
                 _ => Tag::Other,
             },
             "sectPr" => Tag::SectionProps,
             "headerReference" | "footerReference" => {
                 self.reference(e, local == "headerReference");
+                Tag::Other
+            }
+            "relIds" => {
+                if let Some(id) = attribute(e, "dm") {
+                    self.story.diagrams.push(id.into_owned());
+                }
                 Tag::Other
             }
             "footnote" | "endnote" if self.kind == StoryKind::Notes => {
@@ -357,7 +390,10 @@ impl Walker {
                 let item = self.sinks.pop().expect("an item pushed its sink").text;
                 self.story.items.push(item);
             }
-            Some(Tag::Run) => self.caps = false,
+            Some(Tag::Run) => {
+                self.caps = false;
+                self.symbol_font = false;
+            }
             Some(Tag::SectionProps) => self.sections += 1,
             _ => {}
         }
@@ -389,6 +425,15 @@ mod tests {
             r#"<w:t>y</w:t><w:softHyphen/><w:noBreakHyphen/><w:sym w:font="Symbol" w:char="03A9"/></w:r></w:p>"#
         ));
         assert_eq!(c, "x\t&é\ny\u{AD}\u{2011}Ω");
+    }
+
+    #[test]
+    fn symbol_font_characters_become_unicode() {
+        let (c, _) = text_of(concat!(
+            r#"<w:p><w:r><w:sym w:font="Symbol" w:char="F0DA"/></w:r><w:r><w:sym w:font="Wingdings" w:char="F04A"/></w:r>"#,
+            r#"<w:r><w:rPr><w:rFonts w:ascii="Symbol" w:hAnsi="Symbol"/></w:rPr><w:t>a</w:t></w:r><w:r><w:t></w:t></w:r></w:p>"#
+        ));
+        assert_eq!(c, "∨\u{F04A}(a\u{F028}");
     }
 
     #[test]
@@ -444,6 +489,16 @@ mod tests {
             r#"</mc:AlternateContent></w:p>"#
         ));
         assert_eq!(c, "A");
+    }
+
+    #[test]
+    fn run_content_inside_alternate_content_is_read() {
+        let (c, _) = text_of(concat!(
+            r#"<w:p><w:r><mc:AlternateContent><mc:Choice Requires="w16se"><w16se:symEx w16se:char="1F60F"/></mc:Choice>"#,
+            r#"<mc:Fallback><w:t>x</w:t></mc:Fallback></mc:AlternateContent></w:r>"#,
+            r#"<w:r><mc:AlternateContent><mc:Choice><w:t>t</w:t></mc:Choice></mc:AlternateContent></w:r></w:p>"#
+        ));
+        assert_eq!(c, "😏t");
     }
 
     #[test]
