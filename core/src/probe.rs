@@ -50,7 +50,7 @@ pub fn make_result(n_chars: usize, n_tables: usize) -> ExtractionResult {
             created: Some("2026-01-01T00:00:00Z".to_owned()),
             modified: Some("2026-01-02T00:00:00Z".to_owned()),
             page_count: Some(1),
-            word_count: Some(n_chars as u32 / 6),
+            word_count: Some((n_chars / 6) as u32),
             comments: vec!["a comment".to_owned()],
         },
         tables,

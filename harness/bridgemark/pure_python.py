@@ -3,9 +3,10 @@ only (``zipfile`` + ``xml.etree.ElementTree``), with the same functions as every
 (``bridgemark.load("pure_python")``).
 
 Known differences from the core (the report lists them): DOCX only (PDF and CFB input
-raise ``UnsupportedFormatError``); each part is parsed into a tree instead of streamed;
-malformed-XML messages carry ElementTree's wording; there is no decompressed-size or
-entry-count limit. The probes are plain Python functions: their cost is that of a
+raise ``UnsupportedFormatError``); the body only: no headers, footers, notes, comments
+or SmartArt text; no ``w:caps``, ``w:sym``, Symbol-font or deleted-paragraph-mark
+handling; each part is parsed into a tree instead of streamed; malformed-XML messages
+carry ElementTree's wording; there is no decompressed-size or entry-count limit. The probes are plain Python functions: their cost is that of a
 Python-level call, the reference a native bridge is compared with.
 """
 
@@ -27,6 +28,7 @@ MAX_XML_DEPTH = 256
 _SKIPPED = frozenset("del moveFrom instrText delText Fallback pPr rPr sectPr tblPr tcPr trPr".split())
 _REL_OFFICE_DOCUMENT = "/officeDocument"
 _REL_CORE_PROPERTIES = "/core-properties"
+_REL_EXTENDED_PROPERTIES = "/extended-properties"
 _leaked: list[bytearray] = []
 
 
@@ -137,16 +139,15 @@ class _Body:
             self.tables[slot] = rows
 
 
-def _metadata(xml: str | None) -> dict:
-    """title, authors, created, modified from a core-properties part (keys set only when present)."""
+def _metadata(core: str | None, extended: str | None) -> dict:
+    """title, authors, created, modified from the core properties and page_count,
+    word_count from the extended properties (keys set only when present)."""
     meta: dict = {}
-    if xml is None:
-        return meta
-    try:
-        root = ET.fromstring(xml)
-    except ET.ParseError:
-        return meta
-    for el in root:
+    for el in _children(extended):
+        name, value = _local(el.tag), (el.text or "").strip()
+        if name in ("Pages", "Words") and value.isdigit():
+            meta["page_count" if name == "Pages" else "word_count"] = int(value)
+    for el in _children(core):
         value = (el.text or "").strip()
         name = _local(el.tag)
         if not value:
@@ -159,7 +160,17 @@ def _metadata(xml: str | None) -> dict:
                 meta["authors"] = authors
         elif name in ("created", "modified"):
             meta[name] = value
-    return {k: meta[k] for k in ("title", "authors", "created", "modified") if k in meta}
+    return {k: meta[k] for k in ("title", "authors", "created", "modified", "page_count", "word_count") if k in meta}
+
+
+def _children(xml: str | None) -> list[ET.Element]:
+    """Top-level elements of a property part; none when absent or malformed."""
+    if xml is None:
+        return []
+    try:
+        return list(ET.fromstring(xml))
+    except ET.ParseError:
+        return []
 
 
 def extract_bytes(data: bytes, mime_type: str | None = None) -> ExtractionResult:
@@ -180,7 +191,8 @@ def extract_bytes(data: bytes, mime_type: str | None = None) -> ExtractionResult
     body = _Body()
     body.walk(_parse(main, xml))
     core = package.target(_REL_CORE_PROPERTIES)
-    metadata = _metadata(package.read(core) if core else None)
+    extended = package.target(_REL_EXTENDED_PROPERTIES)
+    metadata = _metadata(package.read(core) if core else None, package.read(extended) if extended else None)
     return ExtractionResult(body.sinks[0][0], DOCX_MIME, metadata, body.tables)
 
 
@@ -217,6 +229,8 @@ def make_result(n_chars: int, n_tables: int) -> ExtractionResult:
         "created": "2026-01-01T00:00:00Z",
         "modified": "2026-01-02T00:00:00Z",
         "page_count": 1,
+        "word_count": n_chars // 6,
+        "comments": ["a comment"],
     }
     return ExtractionResult(content, "text/plain", metadata, tables)
 
