@@ -1,8 +1,19 @@
 //! An OOXML package (the ZIP container of DOCX and friends): parts looked up by
 //! name case-insensitively, read under the [`Config`] limits, relationships resolved.
+//!
+//! Deflated parts are inflated straight from the input slice, in one call, by
+//! libdeflate into a buffer of the size the ZIP directory declares (a decompressor is
+//! kept per thread: setting one up costs more than inflating a small part); a part whose
+//! declared size is wrong is inflated again by a streaming `flate2` decompressor under
+//! the size limit. Every inflated part is checked against its CRC-32. Other compression
+//! methods go through the `zip` crate's readers.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
+
+use flate2::{Decompress, FlushDecompress, Status};
+use zip::CompressionMethod;
 
 use quick_xml::XmlVersion;
 use quick_xml::events::Event;
@@ -22,12 +33,15 @@ const REL_EXTENDED_PROPERTIES: &str = "/extended-properties";
 
 /// An opened package: the archive plus a lower-cased name index.
 pub struct Package<'a> {
+    bytes: &'a [u8],
     archive: ZipArchive<Cursor<&'a [u8]>>,
     /// Lower-cased part name (no leading `/`) → entry index.
     index: HashMap<String, usize>,
     config: Config,
     /// Bytes inflated so far, checked against `config.max_decompressed_bytes`.
     inflated: u64,
+    /// The package relationships (`_rels/.rels`), read once.
+    package_rels: Option<Vec<Relationship>>,
 }
 
 /// One relationship of a part: its type URI and resolved target part name.
@@ -58,7 +72,7 @@ impl<'a> Package<'a> {
                 index.entry(name.trim_start_matches('/').to_ascii_lowercase()).or_insert(i);
             }
         }
-        Ok(Self { archive, index, config: config.clone(), inflated: 0 })
+        Ok(Self { bytes, archive, index, config: config.clone(), inflated: 0, package_rels: None })
     }
 
     /// Whether a part named `name` (case-insensitive, no leading `/`) exists.
@@ -73,18 +87,7 @@ impl<'a> Package<'a> {
             return Ok(None);
         };
         let remaining = self.config.max_decompressed_bytes.saturating_sub(self.inflated);
-        let mut entry = self.archive.by_index(i).map_err(zip_error)?;
-        let mut buf = Vec::with_capacity(entry.size().min(remaining) as usize);
-        (&mut entry)
-            .take(remaining + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| ExtractionError::corrupt(format!("cannot inflate part {name}: {e}")))?;
-        if buf.len() as u64 > remaining {
-            return Err(ExtractionError::limit(format!(
-                "decompressed size exceeds the limit of {} bytes (while reading {name})",
-                self.config.max_decompressed_bytes
-            )));
-        }
+        let buf = self.inflate_entry(i, name, remaining)?;
         self.inflated += buf.len() as u64;
         let mut text = String::from_utf8(buf)
             .map_err(|e| ExtractionError::corrupt(format!("part {name} is not valid UTF-8: {e}")))?;
@@ -92,6 +95,46 @@ impl<'a> Package<'a> {
             text.drain(..3);
         }
         Ok(Some(text))
+    }
+
+    /// Inflates entry `i` (named `name`), refusing more than `limit` bytes of output.
+    fn inflate_entry(&mut self, i: usize, name: &str, limit: u64) -> Result<Vec<u8>> {
+        let entry = self.archive.by_index_raw(i).map_err(zip_error)?;
+        if entry.encrypted() {
+            return Err(ExtractionError::password(format!("part {name} is encrypted (ZIP encryption)")));
+        }
+        let (method, crc, declared) = (entry.compression(), entry.crc32(), entry.size());
+        let range = entry.data_start().map(|start| start as usize..(start + entry.compressed_size()) as usize);
+        drop(entry);
+        let out = match (method, range.and_then(|r| self.bytes.get(r))) {
+            (CompressionMethod::Deflated, Some(data)) => inflate(data, declared, limit, name)?,
+            (CompressionMethod::Stored, Some(data)) if data.len() as u64 <= limit => data.to_vec(),
+            _ => {
+                let mut entry = self.archive.by_index(i).map_err(zip_error)?;
+                let mut buf = Vec::with_capacity(entry.size().min(limit) as usize);
+                (&mut entry)
+                    .take(limit + 1)
+                    .read_to_end(&mut buf)
+                    .map_err(|e| ExtractionError::corrupt(format!("cannot inflate part {name}: {e}")))?;
+                drop(entry);
+                return self.check_limit(buf, limit, name);
+            }
+        };
+        let out = self.check_limit(out, limit, name)?;
+        if crc32fast::hash(&out) != crc {
+            return Err(ExtractionError::corrupt(format!("part {name} fails its CRC-32 check")));
+        }
+        Ok(out)
+    }
+
+    fn check_limit(&self, buf: Vec<u8>, limit: u64, name: &str) -> Result<Vec<u8>> {
+        if buf.len() as u64 > limit {
+            return Err(ExtractionError::limit(format!(
+                "decompressed size exceeds the limit of {} bytes (while reading {name})",
+                self.config.max_decompressed_bytes
+            )));
+        }
+        Ok(buf)
     }
 
     /// The relationships of `part` (from `<dir>/_rels/<file>.rels`; `""` for the package),
@@ -144,11 +187,11 @@ impl<'a> Package<'a> {
 
     /// Target of the package relationship whose type ends with `suffix`.
     fn package_target(&mut self, suffix: &str) -> Result<Option<String>> {
-        Ok(self
-            .relationships("")?
-            .into_iter()
-            .find(|r| r.rel_type.ends_with(suffix))
-            .map(|r| r.target))
+        if self.package_rels.is_none() {
+            self.package_rels = Some(self.relationships("")?);
+        }
+        let rels = self.package_rels.as_deref().unwrap_or_default();
+        Ok(rels.iter().find(|r| r.rel_type.ends_with(suffix)).map(|r| r.target.clone()))
     }
 
     /// Part name of the main document, from `_rels/.rels` (never assumed).
@@ -176,44 +219,54 @@ impl<'a> Package<'a> {
     pub fn extended_properties_part(&mut self) -> Result<Option<String>> {
         Ok(self.package_target(REL_EXTENDED_PROPERTIES)?.filter(|t| self.contains(t)))
     }
+}
 
-    /// Content type declared for `part` in `[Content_Types].xml` (Override, then Default by extension).
-    pub fn content_type(&mut self, part: &str) -> Result<Option<String>> {
-        let Some(xml) = self.read_text("[Content_Types].xml")? else {
-            return Ok(None);
-        };
-        let wanted = format!("/{}", part.to_ascii_lowercase());
-        let ext = part.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-        let mut default = None;
-        let mut reader = Reader::from_str(&xml);
-        loop {
-            match reader.read_event() {
-                Ok(Event::Empty(e) | Event::Start(e)) => {
-                    let name = e.local_name();
-                    let get = |key: &str| {
-                        e.attributes()
-                            .flatten()
-                            .find(|a| a.key.local_name().as_ref() == key)
-                            .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
-                    };
-                    match name.as_ref() {
-                        "Override" if get("PartName").is_some_and(|p| p.to_ascii_lowercase() == wanted) => {
-                            return Ok(get("ContentType"));
-                        }
-                        "Default" if get("Extension").map(|x| x.to_ascii_lowercase()) == ext => {
-                            default = get("ContentType");
-                        }
-                        _ => {}
-                    }
-                }
-                Ok(Event::Eof) => return Ok(default),
-                Ok(_) => {}
-                Err(e) => {
-                    return Err(ExtractionError::corrupt(format!("malformed XML in [Content_Types].xml: {e}")));
-                }
+thread_local! {
+    /// One libdeflate decompressor per thread (whole-buffer inflation).
+    static LIBDEFLATE: RefCell<libdeflater::Decompressor> = RefCell::new(libdeflater::Decompressor::new());
+    /// One streaming raw-deflate decompressor per thread, reset for every part.
+    static INFLATER: RefCell<Decompress> = RefCell::new(Decompress::new(false));
+}
+
+/// Inflates raw deflate `data` (declaring `declared` bytes of output) into a new buffer;
+/// stops once the output passes `limit` bytes (the caller reports that).
+fn inflate(data: &[u8], declared: u64, limit: u64, name: &str) -> Result<Vec<u8>> {
+    if declared <= limit {
+        let mut out = vec![0u8; declared as usize];
+        let fast = LIBDEFLATE.with_borrow_mut(|d| d.deflate_decompress(data, &mut out));
+        if let Ok(n) = fast {
+            if n == out.len() {
+                return Ok(out);
             }
         }
+        // Wrong declared size or bad data: the streaming path decides (and words the error).
     }
+    inflate_streaming(data, declared, limit, name)
+}
+
+/// Streaming inflation of raw deflate `data` with `flate2`, stopping past `limit` bytes.
+fn inflate_streaming(data: &[u8], declared: u64, limit: u64, name: &str) -> Result<Vec<u8>> {
+    let corrupt = |e: &dyn std::fmt::Display| ExtractionError::corrupt(format!("cannot inflate part {name}: {e}"));
+    INFLATER.with_borrow_mut(|d| {
+        d.reset(false);
+        let mut out: Vec<u8> = Vec::with_capacity(declared.min(limit) as usize + 1);
+        loop {
+            let consumed = d.total_in() as usize;
+            let produced = out.len();
+            let status = d
+                .decompress_vec(&data[consumed..], &mut out, FlushDecompress::Finish)
+                .map_err(|e| corrupt(&e))?;
+            match status {
+                Status::StreamEnd => return Ok(out),
+                _ if out.len() as u64 > limit => return Ok(out),
+                _ if out.len() == out.capacity() => out.reserve(out.len().max(1 << 16)),
+                _ if d.total_in() as usize == consumed && out.len() == produced => {
+                    return Err(corrupt(&"deflate stream ends early"));
+                }
+                _ => {}
+            }
+        }
+    })
 }
 
 /// Resolves a relationship `target` against the source part's directory `dir`

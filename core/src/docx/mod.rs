@@ -32,17 +32,16 @@ const REL_COMMENTS: &str = "/comments";
 pub fn extract(bytes: &[u8], config: &Config) -> Result<ExtractionResult> {
     let mut package = Package::open(bytes, config)?;
     let main = package.main_part()?;
-    if let Some(ct) = package.content_type(&main)? {
-        if !ct.contains("wordprocessingml") {
-            return Err(ExtractionError::unsupported(format!(
-                "OOXML package is not a Word document (main part {main} has type {ct})"
-            )));
-        }
-    }
     let xml = package
         .read_text(&main)?
         .ok_or_else(|| ExtractionError::corrupt(format!("main document part {main} is missing")))?;
     let body = story::walk(&xml, &main, StoryKind::Flow, config)?;
+    if body.root != "document" {
+        return Err(ExtractionError::unsupported(format!(
+            "OOXML package is not a Word document (its main part {main} is a <{}>)",
+            body.root
+        )));
+    }
     drop(xml);
     let rels = package.relationships(&main)?;
 

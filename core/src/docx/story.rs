@@ -54,6 +54,8 @@ pub struct Story {
     pub items: Vec<String>,
     /// Header/footer references of every section, in document order.
     pub references: Vec<PartReference>,
+    /// Local name of the root element (`document` for a main part).
+    pub root: String,
     /// Relationship ids of SmartArt diagram data parts (`dgm:relIds r:dm`), in document order.
     pub diagrams: Vec<String>,
 }
@@ -162,6 +164,9 @@ pub fn walk(xml: &str, part: &str, kind: StoryKind, config: &Config) -> Result<S
                         config.max_xml_depth
                     )));
                 }
+                if depth == 1 {
+                    w.story.root = e.local_name().as_ref().to_owned();
+                }
                 if skip_at.is_none() && !w.start(&e) {
                     skip_at = Some(depth);
                 }
@@ -176,6 +181,9 @@ pub fn walk(xml: &str, part: &str, kind: StoryKind, config: &Config) -> Result<S
             }
             // An empty element is a start immediately followed by its end.
             Event::Empty(e) if skip_at.is_none() => {
+                if depth == 0 {
+                    w.story.root = e.local_name().as_ref().to_owned();
+                }
                 if w.start(&e) {
                     w.end();
                 } else {
