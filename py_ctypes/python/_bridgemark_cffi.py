@@ -50,6 +50,7 @@ def bind(ffi, lib) -> tuple:
     lookups). cffi releases the GIL around every C call, extraction included.
     """
     unpack, new, NULL = ffi.unpack, ffi.new, ffi.NULL
+    result_slot, buf_slot = ffi.typeof("bm_result **"), ffi.typeof("bm_buf *")  # parsed once
     c_extract_file, c_extract_bytes, c_make_result = lib.bm_extract_file, lib.bm_extract_bytes, lib.bm_make_result
     c_echo, c_buf_free = lib.bm_echo, lib.bm_buf_free
     c_result_free, c_last_error = lib.bm_result_free, lib.bm_last_error
@@ -86,7 +87,7 @@ def bind(ffi, lib) -> tuple:
     def extract_file(path):
         """extract_file(path: str | os.PathLike) -> ExtractionResult (GIL released during the C call)."""
         raw = fsencode(path)
-        out = new("bm_result **")
+        out = new(result_slot)
         try:
             status = c_extract_file(raw, len(raw), out)
             if status:
@@ -98,7 +99,7 @@ def bind(ffi, lib) -> tuple:
     def extract_bytes(data, mime_type=None):
         """extract_bytes(data: bytes, mime_type: str | None = None) -> ExtractionResult (GIL released)."""
         mime = NULL if mime_type is None else mime_type.encode()
-        out = new("bm_result **")
+        out = new(result_slot)
         try:
             status = c_extract_bytes(data, len(data), mime, 0 if mime_type is None else len(mime), out)
             if status:
@@ -110,7 +111,7 @@ def bind(ffi, lib) -> tuple:
     def echo(s):
         """echo(s: str) -> str: a copy of ``s`` made in Rust (UTF-8 both ways)."""
         raw = s.encode()
-        buf = new("bm_buf *")
+        buf = new(buf_slot)
         try:
             status = c_echo(raw, len(raw), buf)
             if status:
@@ -121,7 +122,7 @@ def bind(ffi, lib) -> tuple:
 
     def make_result(n_chars, n_tables):
         """make_result(n_chars: int, n_tables: int) -> ExtractionResult: conversion without extraction."""
-        out = new("bm_result **")
+        out = new(result_slot)
         try:
             status = c_make_result(n_chars, n_tables, out)
             if status:
