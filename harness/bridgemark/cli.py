@@ -63,7 +63,7 @@ def corpus_files(generated_dir: Path, quick: bool) -> dict[str, Path]:
 
 def compare(args: argparse.Namespace) -> Path:
     """Runs the suites, writes compare.json and REPORT.md; returns the run directory."""
-    started, now = time.monotonic(), dt.datetime.now(dt.UTC)
+    started, now, load_start = time.monotonic(), dt.datetime.now(dt.UTC), environment.load_average()
     run_id = environment.run_id(now, socket.gethostname())
     files = corpus_files(args.corpus, args.quick)
     implementations = [i for i in ALL_IMPLEMENTATIONS if i in args.bridges]
@@ -84,7 +84,8 @@ def compare(args: argparse.Namespace) -> Path:
         "run_id": run_id,
         "quick": args.quick,
         "argv": sys.argv[1:],
-        "environment": environment.collect(now),
+        "environment": environment.collect(now) | {"load_average_1_5_15_min_start": load_start,
+                                                   "load_average_1_5_15_min_end": environment.load_average()},
         "statistics": {"confidence": stats.CONFIDENCE, "bootstrap": stats.BOOTSTRAP_METHOD, "slope": stats.SLOPE_METHOD},
         "implementations": {
             impl: status.get(impl, {"status": "ok"}) | {"wrapper_depth": list(WRAPPER_DEPTH.get(impl, (0, 0)))}
@@ -103,7 +104,10 @@ def compare(args: argparse.Namespace) -> Path:
 
 
 def _report(args: argparse.Namespace) -> None:
-    run = report.latest_run(args.out)
+    try:
+        run = report.latest_run(args.out)
+    except FileNotFoundError as exc:
+        sys.exit(str(exc))
     report.write(json.loads((run / "compare.json").read_text()), args.out / "REPORT.md")
     print(f"{args.out / 'REPORT.md'} from {run / 'compare.json'}")
 

@@ -72,6 +72,11 @@ def git_commit() -> dict[str, Any]:
     return {"commit": sha, "dirty": bool(status.stdout.strip()) if status and status.returncode == 0 else None}
 
 
+def load_average() -> list[float]:
+    """The 1-, 5- and 15-minute load averages (``os.getloadavg``): other work on the machine."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 def run_id(now: _dt.datetime, host: str) -> str:
     """Run identifier ``YYYY-MM-DDTHH-MM-SSZ-<host>`` (UTC; sorts by time)."""
     return f"{now.astimezone(_dt.UTC):%Y-%m-%dT%H-%M-%SZ}-{host}"

@@ -18,6 +18,8 @@ SEED_CLAIMS: dict[str, str] = {"pyo3": "5–15%", "pybind11": "10–20%", "ctype
 #: Row labels of the industry table.
 ROLE: dict[str, str] = {"capi": "capi (floor)", "direct_rust": "direct_rust (no bridge)"}
 DASH = "—"
+#: A 1-minute load average above this (one busy worker + half a core of other work) marks a busy machine.
+BUSY_LOAD_AVERAGE = 1.5
 
 
 def latest_run(results_dir: Path) -> Path:
@@ -122,6 +124,8 @@ class Run:
         """``fmt(record)`` for one table cell, or why there is none."""
         if (why := self.unavailable(impl)) is not None:
             return why
+        if impl in self.doc["suites"][suite].get("failures", {}):
+            return "failed"
         rec = self._records.get((suite, impl, case))
         if rec is None:
             return DASH
@@ -157,7 +161,8 @@ def section_extraction(run: Run) -> list[str]:
                  run.cell("extraction", impl, case, lambda r: fmt_ns_ci(r, "overhead", sign=True)),
                  run.cell("extraction", impl, case, lambda r: fmt_ci(r, "overhead", "pct", "%", sign=True))]
                 for impl in run.implementations]
-        out += [f"### `{case}`", "", table(["implementation", "median per call [95% CI]", "n",
+        size = run.doc["files"].get(case, {}).get("bytes")
+        out += [f"### `{case}` ({fmt_bytes(size)})", "", table(["implementation", "median per call [95% CI]", "n",
                                             "overhead vs direct_rust [95% CI]", "overhead % [95% CI]"], rows), ""]
     return out
 
@@ -242,9 +247,18 @@ def section_header(run: Run) -> list[str]:
                 ["Python", f"{env['python']} ({env['python_implementation']})"], ["rustc", env["rustc"] or DASH],
                 ["crates (Cargo.lock)", ", ".join(f"{k} {v}" for k, v in env["crates"].items() if v)],
                 ["packages", ", ".join(f"{k} {v}" for k, v in env["packages"].items() if v)],
-                ["commit", commit], ["date", env["date"]]]
+                ["commit", commit], ["date", env["date"]],
+                ["load average 1/5/15 min, start → end",
+                 f"{'/'.join(map(str, env['load_average_1_5_15_min_start']))} → "
+                 f"{'/'.join(map(str, env['load_average_1_5_15_min_end']))}"]]
+    load_1_min = max(env["load_average_1_5_15_min_start"][0], env["load_average_1_5_15_min_end"][0])
+    busy = ([f"> **Busy machine:** 1-minute load average {load_1_min} > {BUSY_LOAD_AVERAGE}: other work "
+             "competed for the CPUs, so intervals are wide and medians may be biased; rerun on an idle machine.", ""]
+            if load_1_min > BUSY_LOAD_AVERAGE else [])
+    failed = {i: [f"failed in {s}: `{body['failures'][i][:160]}`" for s, body in d["suites"].items()
+                  if i in body.get("failures", {})] for i in run.implementations}
     impl_rows = [[i, DASH if i == "direct_rust" else "{} / {}".format(*info["wrapper_depth"]),
-                  info["status"] + (f": `{info['error'][:160]}`" if info.get("error") else "")]
+                  "; ".join([info["status"] + (f": `{info['error'][:160]}`" if info.get("error") else "")] + failed[i])]
                  for i, info in run.implementations.items()]
     stats = d["statistics"]
     return [
@@ -252,6 +266,7 @@ def section_header(run: Run) -> list[str]:
         f"Run `{d['run_id']}` ({'quick smoke run' if d['quick'] else 'full run'}, {d['wall_time_s']} s of measuring), "
         f"rendered by `python -m bridgemark report` from `results/{d['run_id']}/compare.json` alone "
         f"(schema {d['schema_version']}). Every figure was measured by this code in that run.", "",
+        *busy,
         "## Environment", "", table(["", ""], env_rows), "",
         "## Implementations", "", "Wrapper depth: Python frames between caller and native code (probes / extraction).", "",
         table(["implementation", "wrapper depth", "status"], impl_rows), "",

@@ -31,6 +31,7 @@ import importlib
 import itertools
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -171,7 +172,9 @@ def run(implementation: str, suite: str, params: dict, cases: list[str]) -> dict
                 "error": f"{BENCH_BINARY} missing (cargo build --release -p bridgemark-core)"}
     proc = subprocess.run(argv, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
-        raise WorkerError(f"{implementation}/{suite} exited {proc.returncode}: {proc.stderr.strip()[-2000:]}")
+        how = f"killed by {signal.Signals(-proc.returncode).name}" if proc.returncode < 0 else f"exited {proc.returncode}"
+        stderr = proc.stderr.strip()[-2000:]
+        raise WorkerError(f"{implementation}/{suite} {how}" + (f": {stderr}" if stderr else ""))
     try:
         return json.loads(proc.stdout)
     except json.JSONDecodeError as exc:

@@ -55,7 +55,7 @@ def test_every_table_lists_every_implementation(document):
         assert set(_rows(_section(text, title))) == set(IMPLEMENTATIONS), title
     extraction = _section(text, "(a) Time per extraction")
     for seed in ("kreuzberg/fake.docx", "kreuzberg/lorem_ipsum.docx", "generated/paragraphs-1.docx"):
-        assert f"### `{seed}`" in extraction
+        assert f"### `{seed}` (1000 B)" in extraction
     assert extraction.count("| pybind11 | not built |") == 3
 
 
@@ -115,3 +115,11 @@ def test_report_command_rerenders_the_newest_run_without_measuring(tmp_path):
 def test_latest_run_without_runs_is_an_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         report.latest_run(tmp_path)
+
+
+def test_a_busy_machine_is_flagged_above_the_tables(document):
+    assert "Busy machine" not in report.render(document)
+    document["environment"]["load_average_1_5_15_min_end"] = [2.9, 2.5, 2.0]
+    text = report.render(document)
+    assert "**Busy machine:** 1-minute load average 2.9" in text
+    assert text.index("Busy machine") < text.index("## Environment")

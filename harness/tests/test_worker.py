@@ -147,7 +147,7 @@ def test_runner_interleaves_processes_and_reports_unbuilt_and_failed_implementat
                      labels={"noop": "bare"}, spawn=spawn)
     assert spawned == ["capi", "pyo3", "ctypes", "direct_rust", "pyo3", "direct_rust"]
     assert status["capi"] == {"status": "not built", "error": "ImportError: no capi"}
-    assert status["ctypes"]["status"] == "failed" and status["pyo3"]["status"] == "ok"
+    assert out["failures"] == {"ctypes": "ctypes/calls exited -11"} and status["ctypes"]["status"] == "ok"
     assert {(r["implementation"], r["case"], r["n"]) for r in out["records"]} == {("pyo3", "bare", 6),
                                                                                   ("direct_rust", "bare", 6)}
     assert out["params"] == calls.PARAMS["quick"]

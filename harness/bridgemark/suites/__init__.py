@@ -56,27 +56,30 @@ def run(
         implementations: implementation names (bridges, ``pure_python``, ``direct_rust``).
         cases: what the suite measures (file paths, probe cases, …), passed to every worker.
         quick: use ``PARAMS["quick"]`` instead of ``PARAMS["full"]``.
-        status: implementation → ``{"status": "ok" | "not built" | "failed", "error"?: str}``;
-            updated in place; implementations already not ``ok`` are skipped.
+        status: implementation → ``{"status": "ok" | "not built", "error"?: str}``; updated in
+            place (an ImportError is "not built" for the whole run); those not ``ok`` are skipped.
         labels: raw case → name stored in the records (e.g. an absolute path → ``kreuzberg/fake.docx``).
         spawn: runs one worker and returns its JSON object (tests pass a fake).
         on_worker_done: called with the implementation after each worker (progress bars).
     Returns:
-        ``{"method": str, "params": dict, "records": [...]}`` for compare.json.
+        ``{"method": str, "params": dict, "failures": {implementation: error}, "records": [...]}``
+        for compare.json. A worker that crashes or prints no JSON is a failure of this suite
+        only: the implementation is skipped for the rest of the suite and its records dropped.
     """
     suite = module(name)
     params = suite.PARAMS["quick" if quick else "full"]
     child_params = {k: v for k, v in params.items() if k != "processes"}
     raw: dict[str, list[list[dict]]] = {}
+    failures: dict[str, str] = {}
     for _ in range(params["processes"]):
         for impl in implementations:
-            if status.setdefault(impl, {"status": OK})["status"] != OK:
+            if status.setdefault(impl, {"status": OK})["status"] != OK or impl in failures:
                 on_worker_done(impl)
                 continue
             try:
                 out = spawn(impl, name, child_params, cases)
             except worker.WorkerError as exc:
-                status[impl] = {"status": "failed", "error": str(exc)}
+                failures[impl] = str(exc)
                 raw.pop(impl, None)
             else:
                 if out["status"] != OK:
@@ -85,7 +88,7 @@ def run(
                     records = [r | {"case": (labels or {}).get(r["case"], r["case"])} for r in out["records"]]
                     raw.setdefault(impl, []).append(records)
             on_worker_done(impl)
-    return {"method": suite.METHOD, "params": params, "records": suite.summarize(raw)}
+    return {"method": suite.METHOD, "params": params, "failures": failures, "records": suite.summarize(raw)}
 
 
 def worker_count(name: str, implementations: list[str], quick: bool) -> int:
