@@ -1,0 +1,292 @@
+//! `bridgemark-bench`: the direct-Rust baseline, no bridge at all.
+//!
+//! Usage: `bridgemark-bench SUITE --params JSON CASE...` — the protocol of the Python
+//! workers (`harness/bridgemark/worker.py`): same suites, same cases, same parameters,
+//! and the same JSON object on stdout, with `"implementation": "direct_rust"`:
+//!
+//! - `extraction`: CASE = file path; `extract_file` per file.
+//! - `calls`: CASE = `loop` | `noop` | `add` | `echo:N` | `make_result:C:T` (the probes).
+//! - timing records: `{"case", "loops", "warmup_ns_per_iter": [..], "samples_ns_per_iter": [..]}`:
+//!   loops doubled until one sample lasts `min_sample_ns`, then `warmups` + `samples` samples.
+//! - `memory`: CASE = `extract_file:PATH` | `leak:N`; RSS (VmRSS of /proc/self/status) after
+//!   each of `points` chunks after a warm-up: `{"case", "warmup_iterations", "iterations", "rss_bytes"}`.
+//! - `stress`: CASEs = file paths; round-robin for `duration_ms`, per `window_ms` window the
+//!   calls and RSS.
+//!
+//! Every call's result goes through `black_box`, so nothing is optimised away; the
+//! probes are called through `black_box`ed function pointers where they have no result.
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use bridgemark_core::{Config, ErrorKind, extract_file, probe};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+const MAX_LOOPS: u64 = 1 << 30;
+
+/// Suite parameters, as the harness passes them (`--params`); absent keys are 0.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Params {
+    min_sample_ns: u64,
+    warmups: usize,
+    samples: usize,
+    warmup_ms: u64,
+    duration_ms: u64,
+    points: u64,
+    max_iterations: u64,
+    window_ms: u64,
+}
+
+/// Runs `f` `loops` times; returns the elapsed nanoseconds (monotonic clock, like `perf_counter_ns`).
+#[inline(always)]
+fn time_loop<F: FnMut()>(f: &mut F, loops: u64) -> u64 {
+    let start = Instant::now();
+    for _ in 0..loops {
+        f();
+    }
+    start.elapsed().as_nanos() as u64
+}
+
+/// The timing record of one case (pyperf's method: calibrate, warm up, sample).
+fn timing<F: FnMut()>(case: &str, p: &Params, mut f: F) -> Value {
+    let mut loops = 1;
+    while loops < MAX_LOOPS && time_loop(&mut f, loops) < p.min_sample_ns {
+        loops *= 2;
+    }
+    let per_iter: Vec<f64> = (0..p.warmups + p.samples)
+        .map(|_| time_loop(&mut f, loops) as f64 / loops as f64)
+        .collect();
+    json!({"case": case, "loops": loops,
+           "warmup_ns_per_iter": per_iter[..p.warmups], "samples_ns_per_iter": per_iter[p.warmups..]})
+}
+
+fn error_record(case: &str, err: impl std::fmt::Display) -> Value {
+    json!({"case": case, "error": err.to_string()})
+}
+
+/// The Python exception class a bridge raises for `kind` (`bridgemark/errors.py`), so an
+/// error reads the same in every implementation's records.
+fn python_error_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::NotFound => "FileNotFoundError",
+        ErrorKind::IsADirectory => "IsADirectoryError",
+        ErrorKind::PermissionDenied => "PermissionError",
+        ErrorKind::Io => "OSError",
+        ErrorKind::UnsupportedFormat => "UnsupportedFormatError",
+        ErrorKind::Corrupt => "CorruptDocumentError",
+        ErrorKind::PasswordRequired => "PasswordRequiredError",
+        ErrorKind::LimitExceeded => "LimitExceededError",
+        ErrorKind::InvalidArgument => "ValueError",
+        ErrorKind::Internal => "InternalError",
+    }
+}
+
+/// One extraction, result kept alive through `black_box`; the error as `PythonClass: message`.
+fn extract(path: &Path) -> Result<(), String> {
+    match extract_file(black_box(path), &Config::DEFAULT) {
+        Ok(r) => {
+            black_box(r);
+            Ok(())
+        }
+        Err(e) => Err(format!("{}: {}", python_error_name(e.kind), e.message)),
+    }
+}
+
+fn extraction(p: &Params, cases: &[String]) -> Vec<Value> {
+    cases
+        .iter()
+        .map(|case| match extract(Path::new(case)) {
+            Err(e) => error_record(case, e),
+            Ok(()) => timing(case, p, || {
+                let _ = extract(Path::new(case));
+            }),
+        })
+        .collect()
+}
+
+fn calls(p: &Params, cases: &[String]) -> Result<Vec<Value>, String> {
+    cases
+        .iter()
+        .map(|case| {
+            let parts: Vec<&str> = case.split(':').collect();
+            let num = |i: usize| {
+                parts[i]
+                    .parse::<usize>()
+                    .map_err(|e| format!("{case}: {e}"))
+            };
+            Ok(match parts[..] {
+                ["loop"] => timing(case, p, || black_box(())),
+                ["noop"] => {
+                    let f = black_box(probe::noop as fn());
+                    timing(case, p, f)
+                }
+                ["add"] => timing(case, p, || {
+                    black_box(probe::add(black_box(1), black_box(2)));
+                }),
+                ["echo", _] => {
+                    let s = "x".repeat(num(1)?);
+                    timing(case, p, || {
+                        black_box(probe::echo(black_box(&s)));
+                    })
+                }
+                ["make_result", _, _] => {
+                    let (chars, tables) = (num(1)?, num(2)?);
+                    timing(case, p, || {
+                        black_box(probe::make_result(black_box(chars), black_box(tables)));
+                    })
+                }
+                _ => return Err(format!("unknown calls case {case:?}")),
+            })
+        })
+        .collect()
+}
+
+/// Resident set size in bytes (VmRSS of /proc/self/status; what psutil reports as `rss`).
+fn rss_bytes() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kib| kib * 1024)
+}
+
+/// The memory suite's RSS series (same algorithm as `suites/memory.py::rss_series`).
+fn rss_series<F: FnMut()>(case: &str, p: &Params, mut f: F) -> Value {
+    let (warm_cap, mut loops, mut done, mut elapsed_ns) = (p.max_iterations / 4, 1, 0u64, 0u64);
+    while elapsed_ns < p.warmup_ms * 1_000_000 && done < warm_cap {
+        elapsed_ns += time_loop(&mut f, loops);
+        done += loops;
+        loops = (loops * 2).min(warm_cap);
+    }
+    let points = p.points.max(1);
+    let by_time = (p.duration_ms as u128 * 1_000_000 * done as u128 / elapsed_ns.max(1) as u128)
+        as u64
+        / points;
+    let chunk = by_time.min(p.max_iterations / points).max(1);
+    let (mut iterations, mut rss) = (vec![0], vec![rss_bytes()]);
+    for i in 1..=points {
+        time_loop(&mut f, chunk);
+        iterations.push(i * chunk);
+        rss.push(rss_bytes());
+    }
+    json!({"case": case, "warmup_iterations": done, "iterations": iterations, "rss_bytes": rss})
+}
+
+fn memory(p: &Params, cases: &[String]) -> Result<Vec<Value>, String> {
+    cases
+        .iter()
+        .map(|case| match case.split_once(':') {
+            Some(("extract_file", path)) => Ok(match extract(Path::new(path)) {
+                Err(e) => error_record(case, e),
+                Ok(()) => rss_series(case, p, || {
+                    let _ = extract(Path::new(path));
+                }),
+            }),
+            Some(("leak", n)) => {
+                let n: usize = n.parse().map_err(|e| format!("{case}: {e}"))?;
+                Ok(rss_series(case, p, || probe::leak(black_box(n))))
+            }
+            _ => Err(format!("unknown memory case {case:?}")),
+        })
+        .collect()
+}
+
+fn stress(p: &Params, cases: &[String]) -> Vec<Value> {
+    let (mut files, mut excluded) = (Vec::new(), BTreeMap::new());
+    for case in cases {
+        match extract(Path::new(case)) {
+            Ok(()) => files.push(Path::new(case)),
+            Err(e) => {
+                excluded.insert(case.clone(), e);
+            }
+        }
+    }
+    let head = json!({"case": "corpus", "files": files.len(), "excluded": excluded});
+    if files.is_empty() {
+        return vec![merge(head, json!({"error": "no file extracts"}))];
+    }
+    let (window_ns, duration_ns) = (
+        p.window_ms as u128 * 1_000_000,
+        p.duration_ms as u128 * 1_000_000,
+    );
+    let (mut errors, mut first_error, mut count) = (0u64, None::<String>, 0u64);
+    let (mut windows_ns, mut windows_n, mut windows_rss) = (vec![], vec![], vec![]);
+    let rss_start = rss_bytes();
+    let start = Instant::now();
+    let mut window_start = start;
+    for path in files.iter().cycle() {
+        if let Err(e) = extract(path) {
+            errors += 1;
+            first_error.get_or_insert_with(|| format!("{}: {e}", path.display()));
+        }
+        count += 1;
+        let (in_window, total) = (
+            window_start.elapsed().as_nanos(),
+            start.elapsed().as_nanos(),
+        );
+        if in_window >= window_ns || total >= duration_ns {
+            windows_ns.push(in_window as u64);
+            windows_n.push(count);
+            windows_rss.push(rss_bytes());
+            count = 0;
+            window_start = Instant::now();
+            if total >= duration_ns {
+                break;
+            }
+        }
+    }
+    vec![merge(
+        head,
+        json!({"errors": errors, "first_error": first_error, "window_ns": windows_ns,
+        "window_iterations": windows_n, "rss_start_bytes": rss_start, "window_rss_bytes": windows_rss}),
+    )]
+}
+
+fn merge(mut a: Value, b: Value) -> Value {
+    if let (Some(a), Value::Object(b)) = (a.as_object_mut(), b) {
+        a.extend(b);
+    }
+    a
+}
+
+fn run(args: &[String]) -> Result<Value, String> {
+    let usage = "usage: bridgemark-bench SUITE --params JSON CASE...";
+    let [suite, flag, params, cases @ ..] = args else {
+        return Err(usage.into());
+    };
+    if flag != "--params" {
+        return Err(usage.into());
+    }
+    let p: Params = serde_json::from_str(params).map_err(|e| format!("--params: {e}"))?;
+    let records = match suite.as_str() {
+        "extraction" => extraction(&p, cases),
+        "calls" => calls(&p, cases)?,
+        "memory" => memory(&p, cases)?,
+        "stress" => stress(&p, cases),
+        other => return Err(format!("unknown suite {other:?}; {usage}")),
+    };
+    Ok(
+        json!({"implementation": "direct_rust", "suite": suite, "pid": std::process::id(),
+              "status": "ok", "records": records}),
+    )
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(v) => {
+            println!("{v}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("bridgemark-bench: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+// bridgemark C++ API: the Rust extraction core (bridgemark-core) through the cxx bridge.
+//
+// Thin functions over the generated bridge (namespace bridgemark::ffi, see src/lib.rs):
+// they take C++17 standard views and return the cxx shared structs, moved out of Rust
+// without copying. Every failure is a bridgemark::Error carrying the core's stable
+// error code and exactly the core's message; no rust::Error ever escapes this API.
+//
+// Thread safety: every function may be called from any thread concurrently.
+// Strings crossing the API are UTF-8; byte inputs are raw bytes (no encoding).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "bridgemark-cxx/src/lib.rs.h"
+#include "rust/cxx.h"
+
+namespace bridgemark {
+
+// The result structs shared with Rust (fields and absence conventions in src/lib.rs):
+//   ExtractionResult { rust::String content, mime_type; Metadata metadata; rust::Vec<Table> tables; }
+//   Metadata { title/created/modified: rust::String + has_* flag (absent when false);
+//              authors: rust::Vec<rust::String> (empty = absent); page_count: int64, -1 = absent }
+//   Table { rust::Vec<Row> rows; }   Row { rust::Vec<rust::String> cells; }  (rows may be ragged)
+using ExtractionResult = ffi::ExtractionResult;
+using Metadata = ffi::Metadata;
+using Table = ffi::Table;
+using Row = ffi::Row;
+
+// Stable error codes, identical to bridgemark_core::ErrorKind, the C ABI's bm_status
+// and bridgemark.errors.ERROR_CLASSES in Python. Never renumbered, never reused.
+enum class ErrorCode : std::uint32_t {
+  NotFound = 1,           // FileNotFoundError
+  IsADirectory = 2,       // IsADirectoryError
+  PermissionDenied = 3,   // PermissionError
+  Io = 4,                 // OSError
+  UnsupportedFormat = 5,  // bridgemark.UnsupportedFormatError
+  Corrupt = 6,            // bridgemark.CorruptDocumentError
+  PasswordRequired = 7,   // bridgemark.PasswordRequiredError
+  LimitExceeded = 8,      // bridgemark.LimitExceededError
+  InvalidArgument = 9,    // ValueError
+  Internal = 10,          // bridgemark.InternalError (a caught Rust panic)
+};
+
+// A failed call: the core's error code (1..10, see ErrorCode) and its message.
+// message() is the full message; what() is the same text as a C string, so it stops
+// at the first NUL should the message hold one (a path may).
+class Error : public std::runtime_error {
+ public:
+  Error(std::uint32_t code, std::string message);
+  std::uint32_t code() const noexcept { return code_; }
+  const std::string &message() const noexcept { return message_; }
+
+ private:
+  std::uint32_t code_;
+  std::string message_;
+};
+
+// Reads and extracts the file at `path`: raw OS path bytes (Unix: any bytes but NUL,
+// not necessarily UTF-8; a NUL makes an InvalidArgument error). Format detected from
+// the file's bytes, never its name. Default resource limits (bridgemark_core::Config).
+// Throws Error: NotFound, IsADirectory, PermissionDenied, Io, then as extract_bytes.
+ExtractionResult extract_file(std::string_view path);
+
+// Extracts the document in `data` (raw bytes, only read during the call). Without
+// `mime_type` the format is detected from the bytes; with one (UTF-8, may be empty)
+// it names the format, and one the core does not read is UnsupportedFormat.
+// Throws Error: UnsupportedFormat, Corrupt, PasswordRequired, LimitExceeded, Internal;
+// std::invalid_argument when `mime_type` is not UTF-8.
+ExtractionResult extract_bytes(std::string_view data,
+                               std::optional<std::string_view> mime_type = std::nullopt);
+
+// ---- Probes: known work (or none) to isolate the bridge's own cost. ----
+
+// Does nothing: the cost of calling it is the bridge's fixed cost. Never throws.
+void noop() noexcept;
+
+// a + b as int64, wrapping on overflow. Never throws.
+std::int64_t add(std::int64_t a, std::int64_t b) noexcept;
+
+// An owned copy of `s`, made in Rust (one copy). `s` must be UTF-8 (else std::invalid_argument).
+rust::String echo(std::string_view s);
+
+// A result with `n_chars` ASCII characters of content and `n_tables` tables of 3 x 3
+// cells, every metadata field set; no extraction. Throws Error (Internal) on a size overflow.
+ExtractionResult make_result(std::size_t n_chars, std::size_t n_tables);
+
+// Busy-waits `ns` nanoseconds (monotonic clock) on the calling thread. Never throws.
+void spin(std::uint64_t ns) noexcept;
+
+// Allocates `n_bytes` bytes, writes each, and never frees them: the leak detector's
+// positive control. Throws Error (Internal) on a size overflow.
+void leak(std::size_t n_bytes);
+
+}  // namespace bridgemark

@@ -1,0 +1,171 @@
+// pybind11 bridge: the Python module `bridgemark_pybind11` over the bridgemark C++ API.
+//
+// Builds `bridgemark.ExtractionResult` in C++ (the class imported once, then cached)
+// and raises the classes of `bridgemark.errors` through `error_from_code`, in the one
+// exception translator below. The GIL is released while the core extracts and while
+// `spin` spins, nowhere else (as in the PyO3 bridge and the C-API floor). Probes are
+// bound straight to the C++ API so that a bare call costs pybind11's own dispatch.
+#include <pybind11/gil_safe_call_once.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "bridgemark.hpp"
+
+namespace py = pybind11;
+
+namespace {
+
+// `attr` of module `module`, imported on first use and kept for the process.
+template <typename Storage>
+py::handle cached_attr(Storage &storage, const char *module, const char *attr) {
+  return storage
+      .call_once_and_store_result([&] { return py::module_::import(module).attr(attr); })
+      .get_stored();
+}
+
+PYBIND11_CONSTINIT py::gil_safe_call_once_and_store<py::object> result_class_storage;
+PYBIND11_CONSTINIT py::gil_safe_call_once_and_store<py::object> error_from_code_storage;
+
+// Checks a new reference from the C API: a null one is the Python error already set.
+py::object checked(PyObject *obj) {
+  if (obj == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(obj);
+}
+
+// UTF-8 bytes (always valid: they come from a Rust String) -> str.
+py::object to_str(const char *data, std::size_t size) {
+  return checked(PyUnicode_DecodeUTF8(data, static_cast<Py_ssize_t>(size), nullptr));
+}
+py::object to_str(const rust::String &s) { return to_str(s.data(), s.size()); }
+
+py::list to_list(const rust::Vec<rust::String> &strings) {
+  py::list list(strings.size());
+  for (std::size_t i = 0; i < strings.size(); ++i) {
+    PyList_SET_ITEM(list.ptr(), static_cast<Py_ssize_t>(i), to_str(strings[i]).release().ptr());
+  }
+  return list;
+}
+
+// `tables` as list[list[list[str]]] (table -> rows -> cells).
+py::list to_list(const rust::Vec<bridgemark::Table> &tables) {
+  py::list out(tables.size());
+  for (std::size_t t = 0; t < tables.size(); ++t) {
+    const auto &rows = tables[t].rows;
+    py::list table(rows.size());
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      PyList_SET_ITEM(table.ptr(), static_cast<Py_ssize_t>(r), to_list(rows[r].cells).release().ptr());
+    }
+    PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(t), table.release().ptr());
+  }
+  return out;
+}
+
+// Metadata as a dict holding only the keys that are set, in the PyO3 bridge's order.
+py::dict to_dict(const bridgemark::Metadata &m) {
+  py::dict meta;
+  if (m.has_title) meta["title"] = to_str(m.title);
+  if (!m.authors.empty()) meta["authors"] = to_list(m.authors);
+  if (m.has_created) meta["created"] = to_str(m.created);
+  if (m.has_modified) meta["modified"] = to_str(m.modified);
+  if (m.page_count >= 0) meta["page_count"] = py::int_(m.page_count);
+  return meta;
+}
+
+// `str | os.PathLike` -> raw OS path bytes (os.fsencode(os.fspath(path))). Like the PyO3
+// bridge, a path that is (or whose __fspath__ returns) bytes is a TypeError.
+py::bytes os_path_bytes(py::handle path) {
+  py::object fspath = checked(PyOS_FSPath(path.ptr()));
+  if (!PyUnicode_Check(fspath.ptr())) {
+    throw py::type_error("expected str or os.PathLike returning str, not " +
+                         std::string(Py_TYPE(fspath.ptr())->tp_name));
+  }
+  return py::reinterpret_steal<py::bytes>(checked(PyUnicode_EncodeFSDefault(fspath.ptr())).release());
+}
+
+}  // namespace
+
+namespace pybind11::detail {
+
+// rust::String -> str (returned by `echo`; never accepted as an argument).
+template <>
+struct type_caster<rust::String> {
+  PYBIND11_TYPE_CASTER(rust::String, const_name("str"));
+  bool load(handle, bool) { return false; }
+  static handle cast(const rust::String &s, return_value_policy, handle) {
+    return to_str(s).release();
+  }
+};
+
+// bridgemark::ExtractionResult -> bridgemark.ExtractionResult (never accepted as an argument).
+template <>
+struct type_caster<bridgemark::ExtractionResult> {
+  PYBIND11_TYPE_CASTER(bridgemark::ExtractionResult, const_name("bridgemark.ExtractionResult"));
+  bool load(handle, bool) { return false; }
+  static handle cast(const bridgemark::ExtractionResult &r, return_value_policy, handle) {
+    py::object content = to_str(r.content);
+    py::object mime_type = to_str(r.mime_type);
+    py::dict metadata = to_dict(r.metadata);
+    py::list tables = to_list(r.tables);
+    py::handle cls = cached_attr(result_class_storage, "bridgemark.result", "ExtractionResult");
+    return cls(content, mime_type, metadata, tables).release();
+  }
+};
+
+}  // namespace pybind11::detail
+
+PYBIND11_MODULE(bridgemark_pybind11, m) {
+  m.doc() = "bridgemark over pybind11 and the cxx C++ API (bridgemark.hpp).";
+  // Docstrings start with the Python signature, as the PyO3 module's do.
+  py::options options;
+  options.disable_function_signatures();
+
+  // The one place a bridgemark::Error becomes a Python exception.
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const bridgemark::Error &e) {
+      py::handle factory = cached_attr(error_from_code_storage, "bridgemark.errors", "error_from_code");
+      py::object exc = factory(e.code(), to_str(e.message().data(), e.message().size()));
+      PyErr_SetObject(reinterpret_cast<PyObject *>(Py_TYPE(exc.ptr())), exc.ptr());
+    }
+  });
+
+  m.def(
+      "extract_file",
+      [](py::handle path) {
+        py::bytes raw = os_path_bytes(path);
+        std::string_view bytes = raw;
+        py::gil_scoped_release nogil;
+        return bridgemark::extract_file(bytes);
+      },
+      py::arg("path"),
+      "extract_file(path: str | os.PathLike) -> ExtractionResult\n\n"
+      "Reads and extracts the document at `path`. Raises the `bridgemark.errors` classes\n"
+      "(`FileNotFoundError`, `UnsupportedFormatError`, `CorruptDocumentError`, ...).");
+
+  m.def(
+      "extract_bytes",
+      [](const py::bytes &data, std::optional<std::string_view> mime_type) {
+        std::string_view bytes = data;
+        py::gil_scoped_release nogil;
+        return bridgemark::extract_bytes(bytes, mime_type);
+      },
+      py::arg("data"), py::arg("mime_type") = py::none(),
+      "extract_bytes(data: bytes, mime_type: str | None = None) -> ExtractionResult\n\n"
+      "Extracts the document in `data` (format detected from the bytes unless `mime_type` names it).");
+
+  m.def("noop", &bridgemark::noop, "noop() -> None: the bare call.");
+  m.def("add", &bridgemark::add, py::arg("a"), py::arg("b"), "add(a: int, b: int) -> int: i64 addition, wrapping.");
+  m.def("echo", &bridgemark::echo, py::arg("s"), "echo(s: str) -> str: a copy of `s` made in Rust.");
+  m.def("make_result", &bridgemark::make_result, py::arg("n_chars"), py::arg("n_tables"),
+        "make_result(n_chars: int, n_tables: int) -> ExtractionResult: conversion without extraction.");
+  m.def("spin", &bridgemark::spin, py::arg("ns"), py::call_guard<py::gil_scoped_release>(),
+        "spin(ns: int) -> None: busy-waits `ns` nanoseconds with the GIL released.");
+  m.def("leak", &bridgemark::leak, py::arg("n_bytes"),
+        "leak(n_bytes: int) -> None: leaks `n_bytes` bytes on purpose (leak-detector control).");
+}

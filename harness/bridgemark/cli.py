@@ -1,0 +1,156 @@
+"""``python -m bridgemark {compare,report,extract,corpus}``: the command line.
+
+- ``compare [--quick] [--bridges a,b] [--suites s1,s2] [--corpus DIR] [--out results/]`` —
+  measures, writes ``<out>/<run-id>/compare.json`` and ``<out>/REPORT.md``.
+- ``report [--out results/]`` — re-renders ``REPORT.md`` from the newest run's JSON, no measuring.
+- ``extract FILE [--bridge pyo3]`` — prints the text of FILE as extracted by one bridge.
+- ``corpus --out DIR`` — writes the generated default corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import socket
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from bridgemark import corpus, environment, report, stats, suites
+from bridgemark.errors import ExtractionError
+from bridgemark.registry import IMPLEMENTATIONS, WRAPPER_DEPTH, load
+from bridgemark.worker import DIRECT_RUST
+
+#: Version of compare.json's layout (results/README.md); bump on any incompatible change.
+SCHEMA_VERSION = 1
+#: Every implementation a full run measures, in report order.
+ALL_IMPLEMENTATIONS: tuple[str, ...] = IMPLEMENTATIONS + (DIRECT_RUST,)
+DEFAULT_OUT = environment.REPO_ROOT / "results"
+
+
+def _csv(choices: tuple[str, ...]):
+    def parse(text: str) -> list[str]:
+        items = [t.strip() for t in text.split(",") if t.strip()]
+        unknown = sorted(set(items) - set(choices))
+        if unknown:
+            raise argparse.ArgumentTypeError(f"unknown: {', '.join(unknown)}; known: {', '.join(choices)}")
+        return items
+
+    return parse
+
+
+def corpus_files(generated_dir: Path, quick: bool) -> dict[str, Path]:
+    """Label → path of the documents to measure.
+
+    Labels: the path relative to the shared corpus (``kreuzberg/fake.docx``), or
+    ``generated/<name>`` for the generated files. ``quick``: generated files and the seed files only.
+    """
+    shared = corpus.shared_corpus_dir()
+    files = {}
+    for path in corpus.docx_files(generated_dir):
+        if shared is not None and path.is_relative_to(shared):
+            files[path.relative_to(shared).as_posix()] = path
+        else:
+            files[f"generated/{path.name}"] = path
+    if quick:
+        files = {k: v for k, v in files.items() if k.startswith("generated/") or k in corpus.SEED_FILES}
+    return files
+
+
+def compare(args: argparse.Namespace) -> Path:
+    """Runs the suites, writes compare.json and REPORT.md; returns the run directory."""
+    started, now, load_start = time.monotonic(), dt.datetime.now(dt.UTC), environment.load_average()
+    run_id = environment.run_id(now, socket.gethostname())
+    files = corpus_files(args.corpus, args.quick)
+    implementations = [i for i in ALL_IMPLEMENTATIONS if i in args.bridges]
+    missing = [f for f in corpus.SEED_FILES if f not in files]
+    if missing:
+        print(f"warning: seed files not found: {', '.join(missing)} (set BRIDGEMARK_SHARED_CORPUS)", file=sys.stderr)
+    status: dict[str, dict[str, Any]] = {}
+    results = {}
+    for name in args.suites:
+        cases = suites.module(name).cases(files)
+        with tqdm(total=suites.worker_count(name, implementations, args.quick), desc=name, unit="worker") as bar:
+            results[name] = suites.run(
+                name, implementations, list(cases), args.quick, status,
+                labels=cases, on_worker_done=lambda impl: (bar.set_postfix_str(impl), bar.update()),
+            )
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "run_id": run_id,
+        "quick": args.quick,
+        "argv": sys.argv[1:],
+        "environment": environment.collect(now) | {"load_average_1_5_15_min_start": load_start,
+                                                   "load_average_1_5_15_min_end": environment.load_average()},
+        "statistics": {"confidence": stats.CONFIDENCE, "bootstrap": stats.BOOTSTRAP_METHOD, "slope": stats.SLOPE_METHOD},
+        "implementations": {
+            impl: status.get(impl, {"status": "ok"}) | {"wrapper_depth": list(WRAPPER_DEPTH.get(impl, (0, 0)))}
+            for impl in implementations
+        },
+        "files": {label: {"bytes": path.stat().st_size} for label, path in files.items()},
+        "suites": results,
+        "wall_time_s": round(time.monotonic() - started, 1),
+    }
+    run_dir = args.out / run_id
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / "compare.json").write_text(json.dumps(document, indent=1, allow_nan=False) + "\n")
+    report.write(document, args.out / "REPORT.md")
+    print(f"{run_dir / 'compare.json'}\n{args.out / 'REPORT.md'}  ({document['wall_time_s']} s)")
+    return run_dir
+
+
+def _report(args: argparse.Namespace) -> None:
+    try:
+        run = report.latest_run(args.out)
+    except FileNotFoundError as exc:
+        sys.exit(str(exc))
+    report.write(json.loads((run / "compare.json").read_text()), args.out / "REPORT.md")
+    print(f"{args.out / 'REPORT.md'} from {run / 'compare.json'}")
+
+
+def _extract(args: argparse.Namespace) -> None:
+    try:
+        print(load(args.bridge).extract_file(args.file).content)
+    except (ExtractionError, OSError) as exc:
+        sys.exit(f"{args.file}: {type(exc).__name__}: {exc}")
+
+
+def _corpus(args: argparse.Namespace) -> None:
+    for path in corpus.generate(args.out):
+        print(path)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m bridgemark``."""
+    p = argparse.ArgumentParser(prog="python -m bridgemark", description=__doc__.split("\n")[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("compare", help="measure every implementation, write compare.json and REPORT.md")
+    c.add_argument("--quick", action="store_true", help="smoke run: short samples, seed + generated files only")
+    c.add_argument("--bridges", type=_csv(ALL_IMPLEMENTATIONS), default=list(ALL_IMPLEMENTATIONS),
+                   help=f"comma-separated subset of {','.join(ALL_IMPLEMENTATIONS)}")
+    c.add_argument("--suites", type=_csv(suites.NAMES), default=list(suites.NAMES),
+                   help=f"comma-separated subset of {','.join(suites.NAMES)}")
+    c.add_argument("--corpus", type=Path, default=Path("build/corpus"), help="generated corpus directory")
+    c.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results directory")
+    c.set_defaults(func=compare)
+    r = sub.add_parser("report", help="re-render REPORT.md from the newest run (no measuring)")
+    r.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results directory")
+    r.set_defaults(func=_report)
+    e = sub.add_parser("extract", help="print the text of FILE")
+    e.add_argument("file", type=Path)
+    e.add_argument("--bridge", default="pyo3", choices=IMPLEMENTATIONS)
+    e.set_defaults(func=_extract)
+    k = sub.add_parser("corpus", help="write the generated default corpus")
+    k.add_argument("--out", type=Path, default=Path("build/corpus"))
+    k.set_defaults(func=_corpus)
+    return p
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of ``python -m bridgemark`` and the ``bridgemark`` console script."""
+    args = parser().parse_args(argv)
+    args.func(args)

@@ -1,0 +1,134 @@
+"""The measurement suites and the runner that drives their worker processes.
+
+Each suite is a module with the same parts:
+
+- ``PARAMS: dict[str, dict]`` — the budget, explicit constants: ``PARAMS["full"]`` and
+  ``PARAMS["quick"]`` (``processes`` per implementation plus the child's parameters).
+- ``METHOD: str`` — how a figure is obtained, written beside the suite's records.
+- ``measure(bridge, params, cases) -> list[dict]`` — runs in the worker (child) process
+  and returns raw records (the Rust bench binary implements the same for ``direct_rust``).
+- ``summarize(raw) -> list[dict]`` — runs in the parent; ``raw`` maps an implementation
+  to one list of raw records per process; returns the records stored in compare.json.
+
+Statistics (numpy/scipy) are imported inside ``summarize`` only: worker processes import
+the suite modules and must not carry numpy/scipy in their RSS or start-up time.
+
+:func:`run` interleaves processes (round ``r`` of every implementation before round
+``r+1``), so slow drift of the machine spreads over all implementations alike.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import Any, Callable
+
+from bridgemark import worker
+
+#: Suite names in run and report order.
+NAMES: tuple[str, ...] = ("extraction", "calls", "memory", "stress")
+#: Status of an implementation that measured; others are "not built" or "failed".
+OK = "ok"
+
+
+def module(name: str) -> ModuleType:
+    """The suite module called ``name`` (one of :data:`NAMES`). Raises ``KeyError`` otherwise."""
+    if name not in NAMES:
+        raise KeyError(f"unknown suite {name!r}; known: {', '.join(NAMES)}")
+    return importlib.import_module(f"bridgemark.suites.{name}")
+
+
+def run(
+    name: str,
+    implementations: list[str],
+    cases: list[str],
+    quick: bool,
+    status: dict[str, dict[str, Any]],
+    *,
+    labels: dict[str, str] | None = None,
+    spawn: Callable[[str, str, dict, list[str]], dict] = worker.run,
+    on_worker_done: Callable[[str], None] = lambda implementation: None,
+) -> dict[str, Any]:
+    """Measures suite ``name`` on every implementation not yet marked broken in ``status``.
+
+    Args:
+        name: a suite of :data:`NAMES`.
+        implementations: implementation names (bridges, ``pure_python``, ``direct_rust``).
+        cases: what the suite measures (file paths, probe cases, …), passed to every worker.
+        quick: use ``PARAMS["quick"]`` instead of ``PARAMS["full"]``.
+        status: implementation → ``{"status": "ok" | "not built", "error"?: str}``; updated in
+            place (an ImportError is "not built" for the whole run); those not ``ok`` are skipped.
+        labels: raw case → name stored in the records (e.g. an absolute path → ``kreuzberg/fake.docx``).
+        spawn: runs one worker and returns its JSON object (tests pass a fake).
+        on_worker_done: called with the implementation after each worker (progress bars).
+    Returns:
+        ``{"method": str, "params": dict, "failures": {implementation: error}, "records": [...]}``
+        for compare.json. A worker that crashes or prints no JSON is a failure of this suite
+        only: the implementation is skipped for the rest of the suite and its records dropped.
+    """
+    suite = module(name)
+    params = suite.PARAMS["quick" if quick else "full"]
+    child_params = {k: v for k, v in params.items() if k != "processes"}
+    raw: dict[str, list[list[dict]]] = {}
+    failures: dict[str, str] = {}
+    for _ in range(params["processes"]):
+        for impl in implementations:
+            if status.setdefault(impl, {"status": OK})["status"] != OK or impl in failures:
+                on_worker_done(impl)
+                continue
+            try:
+                out = spawn(impl, name, child_params, cases)
+            except worker.WorkerError as exc:
+                failures[impl] = str(exc)
+                raw.pop(impl, None)
+            else:
+                if out["status"] != OK:
+                    status[impl] = {"status": out["status"], "error": out.get("error", "")}
+                else:
+                    records = [r | {"case": (labels or {}).get(r["case"], r["case"])} for r in out["records"]]
+                    raw.setdefault(impl, []).append(records)
+            on_worker_done(impl)
+    return {"method": suite.METHOD, "params": params, "failures": failures, "records": suite.summarize(raw)}
+
+
+def worker_count(name: str, implementations: list[str], quick: bool) -> int:
+    """How many worker processes :func:`run` starts at most (for progress bars)."""
+    return module(name).PARAMS["quick" if quick else "full"]["processes"] * len(implementations)
+
+
+def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Pools the timing records of every process per (implementation, case) and summarises them.
+
+    Args:
+        raw: implementation → per process, records from :func:`bridgemark.worker.timing_record`.
+    Returns:
+        ``(implementation, case)`` → record with ``median_ns`` and its ci95 bounds, ``n``,
+        ``n_processes``, ``loops`` (per process) and ``samples_ns_per_iter`` (pooled), or
+        with ``error`` when the case failed in any process.
+    """
+    from bridgemark import stats
+
+    grouped: dict[tuple[str, str], list[dict]] = {}
+    for impl, processes in raw.items():
+        for records in processes:
+            for r in records:
+                grouped.setdefault((impl, r["case"]), []).append(r)
+    out = {}
+    for (impl, case), rs in grouped.items():
+        head = {"implementation": impl, "case": case}
+        errors = [r["error"] for r in rs if "error" in r]
+        if errors:
+            out[impl, case] = head | {"error": errors[0]}
+            continue
+        samples = [v for r in rs for v in r["samples_ns_per_iter"]]
+        est = stats.median_ci(samples)
+        out[impl, case] = head | {
+            "method": "median, 95% CI: " + stats.BOOTSTRAP_METHOD,
+            "unit": "ns per call",
+            **est.fields("median", "ns"),
+            "n": est.n,
+            "n_processes": len(rs),
+            "loops": [r["loops"] for r in rs],
+            "samples_ns_per_iter": samples,
+        }
+    return out

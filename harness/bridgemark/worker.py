@@ -1,0 +1,185 @@
+"""Worker processes: every implementation is measured in a process of its own.
+
+Protocol (one place for both sides, shared with the Rust bench binary):
+
+    python -m bridgemark.worker IMPLEMENTATION SUITE --params JSON CASE...
+    target/release/bridgemark-bench SUITE --params JSON CASE...        (direct_rust)
+
+The child prints one JSON object on stdout::
+
+    {"implementation": str, "suite": str, "pid": int, "status": "ok",
+     "records": [{"case": str, ...suite-specific raw fields...}, ...]}
+
+or, when the bridge cannot be imported, ``{"status": "not built", "error": "ImportError: ..."}``.
+Records hold raw observations only (samples, RSS series, counts); the parent computes
+every statistic (:mod:`bridgemark.stats`), so Python and Rust are summarised identically.
+
+Timing primitives (used by the suites inside the child) follow pyperf's method —
+loops calibrated by doubling until one sample lasts ``min_sample_ns``, warm-up samples
+discarded, several samples per process, several processes per figure — but are not
+pyperf's ``Runner``: the Runner owns ``sys.argv`` and spawns its own processes per
+benchmark (20 by default, 100 ms per value), which for ~80 files × 8 implementations
+would not fit the 10-minute budget, and it cannot host the Rust baseline. The loop is
+pyperf's ``bench_time_func`` shape: ``for _ in itertools.repeat(None, loops): f(*args)``
+timed with ``time.perf_counter_ns``, with ``f`` the bridge's own callable (no wrapper).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any, Callable
+
+import psutil
+
+from bridgemark.environment import REPO_ROOT
+
+#: The Rust baseline binary (built by ``cargo build --release -p bridgemark-core``).
+BENCH_BINARY = REPO_ROOT / "target" / "release" / "bridgemark-bench"
+#: Name of the direct-Rust implementation (measured by :data:`BENCH_BINARY`).
+DIRECT_RUST = "direct_rust"
+#: Upper bound of loops per sample (a callable so fast it never reaches min_sample_ns).
+MAX_LOOPS = 1 << 30
+
+
+class WorkerError(RuntimeError):
+    """A worker process failed (non-zero exit or unreadable output); carries its stderr."""
+
+
+# --------------------------------------------------------------------------- timing
+
+
+def time_loop(f: Callable | None, args: tuple, loops: int) -> int:
+    """Runs ``f(*args)`` ``loops`` times; returns the elapsed ns (``time.perf_counter_ns``).
+
+    One specialised loop per arity keeps the timed body to the call itself; ``f=None``
+    times the empty loop (the harness's own cost per iteration).
+    """
+    it = itertools.repeat(None, loops)
+    clock = time.perf_counter_ns
+    if f is None:
+        t0 = clock()
+        for _ in it:
+            pass
+        return clock() - t0
+    if not args:
+        t0 = clock()
+        for _ in it:
+            f()
+        return clock() - t0
+    if len(args) == 1:
+        (a,) = args
+        t0 = clock()
+        for _ in it:
+            f(a)
+        return clock() - t0
+    if len(args) == 2:
+        a, b = args
+        t0 = clock()
+        for _ in it:
+            f(a, b)
+        return clock() - t0
+    raise ValueError(f"time_loop supports 0–2 arguments, got {len(args)}")
+
+
+def calibrate_loops(f: Callable | None, args: tuple, min_sample_ns: int) -> int:
+    """Smallest power of two of loops whose sample lasts ≥ ``min_sample_ns`` (pyperf's rule)."""
+    loops = 1
+    while loops < MAX_LOOPS and time_loop(f, args, loops) < min_sample_ns:
+        loops *= 2
+    return loops
+
+
+def timing_record(case: str, f: Callable | None, args: tuple, params: dict) -> dict[str, Any]:
+    """Calibrates, runs ``params["warmups"]`` discarded and ``params["samples"]`` kept samples.
+
+    Returns the raw record ``{"case", "loops", "warmup_ns_per_iter": [w], "samples_ns_per_iter": [s]}``
+    (lists of floats, ns per call). An exception from ``f`` gives ``{"case", "error": "Type: message"}``.
+    """
+    try:
+        loops = calibrate_loops(f, args, params["min_sample_ns"])
+    except Exception as exc:  # a document that fails to extract is reported, not timed
+        return {"case": case, "error": f"{type(exc).__name__}: {exc}"}
+    per_iter = [time_loop(f, args, loops) / loops for _ in range(params["warmups"] + params["samples"])]
+    return {
+        "case": case,
+        "loops": loops,
+        "warmup_ns_per_iter": per_iter[: params["warmups"]],
+        "samples_ns_per_iter": per_iter[params["warmups"] :],
+    }
+
+
+def rss_bytes() -> int:
+    """Resident set size of this process in bytes (psutil; Linux: /proc/self/statm)."""
+    return psutil.Process().memory_info().rss
+
+
+# --------------------------------------------------------------------------- child side
+
+
+def _measure(implementation: str, suite: str, params: dict, cases: list[str]) -> dict[str, Any]:
+    from bridgemark import load, suites
+
+    head = {"implementation": implementation, "suite": suite, "pid": os.getpid()}
+    try:
+        bridge = load(implementation)
+    except ImportError as exc:
+        return head | {"status": "not built", "error": f"{type(exc).__name__}: {exc}"}
+    return head | {"status": "ok", "records": suites.module(suite).measure(bridge, params, cases)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Child entry point: measures one implementation for one suite, prints the JSON object."""
+    parser = argparse.ArgumentParser(prog="python -m bridgemark.worker", description=__doc__.split("\n")[0])
+    parser.add_argument("implementation")
+    parser.add_argument("suite")
+    parser.add_argument("--params", required=True, help="suite parameters as a JSON object")
+    parser.add_argument("cases", nargs="*")
+    args = parser.parse_intermixed_args(argv)
+    result = _measure(args.implementation, args.suite, json.loads(args.params), args.cases)
+    json.dump(result, sys.stdout)
+
+
+# --------------------------------------------------------------------------- parent side
+
+
+def command(implementation: str, suite: str, params: dict, cases: list[str]) -> list[str]:
+    """The argv that measures ``implementation`` (a bridge, ``pure_python`` or ``direct_rust``)."""
+    tail = [suite, "--params", json.dumps(params), *cases]
+    if implementation == DIRECT_RUST:
+        return [str(BENCH_BINARY), *tail]
+    return [sys.executable, "-m", "bridgemark.worker", implementation, *tail]
+
+
+def run(implementation: str, suite: str, params: dict, cases: list[str]) -> dict[str, Any]:
+    """Runs one worker process and returns its JSON object (see the module docstring).
+
+    A missing bench binary is reported like a bridge that does not import: ``status: "not built"``.
+
+    Raises:
+        WorkerError: the process exited non-zero or printed something that is not JSON.
+    """
+    argv = command(implementation, suite, params, cases)
+    if implementation == DIRECT_RUST and not BENCH_BINARY.exists():
+        return {"implementation": implementation, "suite": suite, "status": "not built",
+                "error": f"{BENCH_BINARY} missing (cargo build --release -p bridgemark-core)"}
+    proc = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        how = f"killed by {signal.Signals(-proc.returncode).name}" if proc.returncode < 0 else f"exited {proc.returncode}"
+        stderr = proc.stderr.strip()[-2000:]
+        raise WorkerError(f"{implementation}/{suite} {how}" + (f": {stderr}" if stderr else ""))
+    try:
+        return json.loads(proc.stdout)
+    except json.JSONDecodeError as exc:
+        raise WorkerError(f"{implementation}/{suite} printed invalid JSON ({exc}): {proc.stdout[:500]!r}") from None
+
+
+if __name__ == "__main__":
+    main()

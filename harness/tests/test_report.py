@@ -1,0 +1,125 @@
+"""The REPORT.md renderer on a fixture compare.json (schema 1): tables, gaps, re-rendering."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bridgemark import cli, report
+
+FIXTURE = Path(__file__).parent / "fixtures" / "compare_v1.json"
+IMPLEMENTATIONS = ("capi", "pyo3", "pybind11", "cffi_api", "cffi_abi", "ctypes", "pure_python", "direct_rust")
+
+
+@pytest.fixture
+def document() -> dict:
+    return json.loads(FIXTURE.read_text())
+
+
+def _section(text: str, title: str) -> str:
+    """The Markdown of the ``## title…`` section (up to the next ``## ``)."""
+    start = text.index("## " + title)
+    end = text.find("\n## ", start + 1)
+    return text[start:] if end == -1 else text[start:end]
+
+
+def _rows(section: str) -> dict[str, list[str]]:
+    """Table rows of ``section`` keyed by their first cell."""
+    rows = [line.strip("|").split(" | ") for line in section.splitlines() if line.startswith("| ")]
+    return {cells[0].strip(): [c.strip() for c in cells[1:]] for cells in rows[1:]}
+
+
+def test_fixture_is_schema_version_1(document):
+    assert document["schema_version"] == 1
+
+
+def test_industry_table_has_every_bridge_with_claims_and_gaps(document):
+    rows = _rows(_section(report.render(document), "(d) Industry table"))
+    assert list(rows) == ["capi (floor)", "pyo3", "pybind11", "cffi_api", "cffi_abi", "ctypes", "pure_python",
+                          "direct_rust (no bridge)"]
+    assert rows["capi (floor)"][1:4] == ["not built"] * 3
+    assert rows["cffi_api"][1] == "failed"
+    assert rows["pyo3"][-1] == "5–15%" and rows["pybind11"][-1] == "10–20%" and rows["ctypes"][-1] == "20–50%"
+    assert rows["pure_python"][-1].startswith("0%")
+    assert rows["pyo3"][1].startswith("55.6 ns [") and "(n=6)" in rows["pyo3"][1]
+    assert rows["pyo3"][2].startswith("+10% [")
+
+
+def test_every_table_lists_every_implementation(document):
+    text = report.render(document)
+    for title in ("(b) Memory", "(c) Stress", "Implementations"):
+        assert set(_rows(_section(text, title))) == set(IMPLEMENTATIONS), title
+    extraction = _section(text, "(a) Time per extraction")
+    for seed in ("kreuzberg/fake.docx", "kreuzberg/lorem_ipsum.docx", "generated/paragraphs-1.docx"):
+        assert f"### `{seed}` (1000 B)" in extraction
+    assert extraction.count("| pybind11 | not built |") == 3
+
+
+def test_method_and_sample_counts_stand_beside_the_tables(document):
+    text = report.render(document)
+    for title in ("(a) Time", "(b) Memory", "(c) Stress", "Bare-call"):
+        assert "*Method:*" in _section(text, title) and "*Parameters:*" in _section(text, title)
+    assert "| 6 (2 proc.) |" in _section(text, "(a) Time")
+    assert "percentile bootstrap" in text and "t(0.975, n−2)" in text
+
+
+def test_memory_section_states_that_the_controls_passed(document):
+    section = _section(report.render(document), "(b) Memory")
+    assert "Controls passed" in section
+    assert _rows(section)["pyo3"][3].startswith("80 B/iter [") and _rows(section)["pyo3"][4] == "LEAK"
+
+
+def test_a_failed_control_invalidates_the_memory_verdicts(document):
+    for rec in document["suites"]["memory"]["records"]:
+        if rec["implementation"] == "ctypes" and rec["case"] == "leak:64":
+            rec.update(leak=False, control_ok=False)
+    assert "Controls FAILED** for ctypes `leak:64`" in report.render(document)
+
+
+def test_files_that_fail_are_listed_as_errors_not_timed(document):
+    rows = _rows(_section(report.render(document), "Every corpus file"))
+    assert rows["`poi/truncated62886.docx`"][0] == "error: CorruptDocumentError"
+
+
+def test_render_skips_suites_that_did_not_run(document):
+    del document["suites"]["memory"], document["suites"]["stress"]
+    text = report.render(document)
+    assert "(b) Memory" not in text and "(d) Industry table" in text
+
+
+def test_no_nan_or_python_reprs_reach_the_tables(document):
+    cells = [c.strip() for line in report.render(document).splitlines() if line.startswith("| ")
+             for c in line.split("|")]
+    assert not [c for c in cells if re.search(r"\b(nan|None|inf)\b", c)]
+
+
+@pytest.mark.parametrize("ns, text", [(0.653, "0.653 ns"), (812.0, "812 ns"), (12_345.0, "12.3 µs"),
+                                      (4_560_000.0, "4.56 ms"), (123_456_789.0, "123 ms"), (None, "—")])
+def test_durations_are_formatted_with_a_readable_unit(ns, text):
+    assert report.fmt_ns(ns) == text
+
+
+def test_report_command_rerenders_the_newest_run_without_measuring(tmp_path):
+    for run_id in ("2026-11-28T10-00-00Z-a", "2026-11-29T12-00-00Z-fixture"):
+        (tmp_path / run_id).mkdir()
+        shutil.copy(FIXTURE, tmp_path / run_id / "compare.json")
+    assert report.latest_run(tmp_path).name == "2026-11-29T12-00-00Z-fixture"
+    cli.main(["report", "--out", str(tmp_path)])
+    assert (tmp_path / "REPORT.md").read_text() == report.render(json.loads(FIXTURE.read_text()))
+
+
+def test_latest_run_without_runs_is_an_error(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        report.latest_run(tmp_path)
+
+
+def test_a_busy_machine_is_flagged_above_the_tables(document):
+    assert "Busy machine" not in report.render(document)
+    document["environment"]["load_average_1_5_15_min_end"] = [2.9, 2.5, 2.0]
+    text = report.render(document)
+    assert "**Busy machine:** 1-minute load average 2.9" in text
+    assert text.index("Busy machine") < text.index("## Environment")

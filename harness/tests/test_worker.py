@@ -1,0 +1,177 @@
+"""Worker, suites and runner logic with a fake bridge: shapes, errors, controls — never timing."""
+
+from __future__ import annotations
+
+import json
+import sys
+from types import SimpleNamespace
+
+import pytest
+
+import bridgemark
+from bridgemark import suites, worker
+from bridgemark.suites import calls, extraction, memory, stress
+
+FAST = {"warmups": 1, "samples": 3, "min_sample_ns": 0}
+BAD = "/corpus/broken.docx"
+
+
+class FakeBridge(SimpleNamespace):
+    """Module-like stand-in for a bridge: counts calls; ``leak`` grows a fake RSS by N bytes."""
+
+    def __init__(self) -> None:
+        super().__init__(calls=0, leaked_bytes=0, extracted=[])
+
+    def noop(self) -> None:
+        self.calls += 1
+
+    def add(self, a: int, b: int) -> int:
+        return a + b
+
+    def echo(self, s: str) -> str:
+        return s
+
+    def make_result(self, n_chars: int, n_tables: int) -> bridgemark.ExtractionResult:
+        return bridgemark.ExtractionResult("x" * n_chars, "text/plain", {}, [[["c"]]] * n_tables)
+
+    def extract_file(self, path: str) -> bridgemark.ExtractionResult:
+        if path == BAD:
+            raise bridgemark.CorruptDocumentError("not a zip")
+        self.extracted.append(path)
+        return bridgemark.ExtractionResult("text", "application/x-fake", {}, [])
+
+    def leak(self, n_bytes: int) -> None:
+        self.leaked_bytes += n_bytes
+
+
+@pytest.fixture
+def fake(monkeypatch) -> FakeBridge:
+    """A fake bridge; the worker's RSS reads 10 MB plus whatever the fake leaked."""
+    fake = FakeBridge()
+    monkeypatch.setattr(worker, "rss_bytes", lambda: 10_000_000 + fake.leaked_bytes)
+    return fake
+
+
+def test_time_loop_calls_the_callable_exactly_loops_times(fake):
+    worker.time_loop(fake.noop, (), 37)
+    assert fake.calls == 37
+
+
+def test_calibration_with_no_minimum_uses_one_loop(fake):
+    assert worker.calibrate_loops(fake.noop, (), 0) == 1
+
+
+def test_timing_record_keeps_samples_and_discards_warmups(fake):
+    rec = worker.timing_record("noop", fake.noop, (), FAST)
+    assert rec["case"] == "noop" and rec["loops"] == 1
+    assert len(rec["warmup_ns_per_iter"]) == 1 and len(rec["samples_ns_per_iter"]) == 3
+
+
+def test_a_failing_case_is_recorded_with_its_error_not_timed(fake):
+    rec = worker.timing_record(BAD, fake.extract_file, (BAD,), FAST)
+    assert rec == {"case": BAD, "error": "CorruptDocumentError: not a zip"}
+
+
+def test_calls_cases_map_to_the_bridges_own_callables(fake):
+    assert calls.probe_call(fake, "loop") == (None, ())
+    assert calls.probe_call(fake, "noop") == (fake.noop, ())
+    assert calls.probe_call(fake, "echo:5") == (fake.echo, ("xxxxx",))
+    assert calls.probe_call(fake, "make_result:10:2") == (fake.make_result, (10, 2))
+    with pytest.raises(ValueError):
+        calls.probe_call(fake, "echo")
+
+
+def test_calls_suite_measures_every_case(fake):
+    records = calls.measure(fake, FAST, list(calls.CASES))
+    assert [r["case"] for r in records] == list(calls.CASES)
+    assert all("samples_ns_per_iter" in r for r in records)
+
+
+def test_memory_flags_the_leak_control_and_passes_the_clean_path(fake):
+    params = {"warmup_ms": 0, "duration_ms": 1, "points": 20, "max_iterations": 2_000}
+    raw = memory.measure(fake, params, ["extract_file:/corpus/a.docx", "leak:64"])
+    assert all(len(r["iterations"]) == len(r["rss_bytes"]) == 21 and r["iterations"][0] == 0 for r in raw)
+    by_case = {r["case"]: r for r in memory.summarize({"fake": [raw]})}
+    leak, clean = by_case["leak:64"], by_case["extract_file:/corpus/a.docx"]
+    assert leak["slope_bytes_per_iter"] == pytest.approx(64.0)
+    assert leak["leak"] and leak["control_ok"] and leak["control"] == "positive"
+    assert clean["slope_bytes_per_iter"] == 0.0
+    assert not clean["leak"] and clean["control_ok"]
+
+
+def test_memory_marks_a_silent_leak_probe_as_a_failed_control(fake):
+    fake.leak = lambda n: None
+    raw = memory.measure(fake, {"warmup_ms": 0, "duration_ms": 1, "points": 5, "max_iterations": 100}, ["leak:64"])
+    (rec,) = memory.summarize({"fake": [raw]})
+    assert not rec["leak"] and not rec["control_ok"]
+
+
+def test_stress_excludes_failing_files_and_counts_calls(fake):
+    (raw,) = stress.measure(fake, {"duration_ms": 20, "window_ms": 5}, ["/corpus/a.docx", BAD])
+    assert raw["files"] == 1 and list(raw["excluded"]) == [BAD]
+    assert raw["errors"] == 0 and sum(raw["window_iterations"]) == len(fake.extracted) - 1
+    (rec,) = stress.summarize({"fake": [[raw]]})
+    assert rec["iterations"] == sum(raw["window_iterations"]) and rec["rss_growth_bytes"] == 0
+    assert rec["rate_ci95_low_per_s"] <= rec["rate_per_s"] <= rec["rate_ci95_high_per_s"]
+
+
+def _timing(case: str, samples: list[float]) -> dict:
+    return {"case": case, "loops": 8, "warmup_ns_per_iter": [samples[0]], "samples_ns_per_iter": samples}
+
+
+def test_extraction_overhead_is_against_direct_rust_on_the_same_file():
+    raw = {
+        "direct_rust": [[_timing("f.docx", [100.0, 101.0, 99.0])], [_timing("f.docx", [100.0, 102.0, 98.0])]],
+        "pyo3": [[_timing("f.docx", [110.0, 111.0, 109.0])], [_timing("f.docx", [110.0, 112.0, 108.0])]],
+    }
+    recs = {r["implementation"]: r for r in extraction.summarize(raw)}
+    assert recs["pyo3"]["overhead_ns"] == pytest.approx(10.0)
+    assert recs["pyo3"]["overhead_pct"] == pytest.approx(10.0)
+    assert recs["pyo3"]["n"] == 6 and recs["pyo3"]["n_processes"] == 2 and recs["pyo3"]["loops"] == [8, 8]
+    assert "overhead_ns" not in recs["direct_rust"]
+
+
+def test_runner_interleaves_processes_and_reports_unbuilt_and_failed_implementations():
+    spawned = []
+
+    def spawn(impl, suite, params, cases):
+        spawned.append(impl)
+        if impl == "capi":
+            return {"status": "not built", "error": "ImportError: no capi"}
+        if impl == "ctypes":
+            raise worker.WorkerError("ctypes/calls exited -11")
+        return {"status": "ok", "records": [_timing(c, [1.0, 2.0, 3.0]) for c in cases]}
+
+    status: dict = {}
+    out = suites.run("calls", ["capi", "pyo3", "ctypes", "direct_rust"], ["noop"], True, status,
+                     labels={"noop": "bare"}, spawn=spawn)
+    assert spawned == ["capi", "pyo3", "ctypes", "direct_rust", "pyo3", "direct_rust"]
+    assert status["capi"] == {"status": "not built", "error": "ImportError: no capi"}
+    assert out["failures"] == {"ctypes": "ctypes/calls exited -11"} and status["ctypes"]["status"] == "ok"
+    assert {(r["implementation"], r["case"], r["n"]) for r in out["records"]} == {("pyo3", "bare", 6),
+                                                                                  ("direct_rust", "bare", 6)}
+    assert out["params"] == calls.PARAMS["quick"]
+
+
+def test_worker_main_prints_the_suite_records_as_json(fake, monkeypatch, capsys):
+    monkeypatch.setattr(bridgemark, "load", lambda name: fake)
+    worker.main(["fake", "calls", "--params", json.dumps(FAST), "noop", "add"])
+    out = json.loads(capsys.readouterr().out)
+    assert out["status"] == "ok" and out["implementation"] == "fake"
+    assert [r["case"] for r in out["records"]] == ["noop", "add"]
+
+
+def test_worker_reports_an_import_error_as_not_built(monkeypatch, capsys):
+    def load(name):
+        raise ImportError(f"No module named {name!r}")
+
+    monkeypatch.setattr(bridgemark, "load", load)
+    worker.main(["capi", "calls", "--params", "{}", "noop"])
+    out = json.loads(capsys.readouterr().out)
+    assert out["status"] == "not built" and "No module named 'capi'" in out["error"]
+
+
+def test_command_runs_bridges_in_python_and_direct_rust_in_the_bench_binary():
+    assert worker.command("pyo3", "calls", {}, ["noop"])[:4] == [sys.executable, "-m", "bridgemark.worker", "pyo3"]
+    assert worker.command("direct_rust", "calls", {}, ["noop"]) == [
+        str(worker.BENCH_BINARY), "calls", "--params", "{}", "noop"]

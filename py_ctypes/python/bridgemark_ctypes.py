@@ -1,0 +1,179 @@
+"""ctypes bridge (``bridgemark.load("ctypes")``): the C ABI of ``libbridgemark.so`` through ctypes.
+
+The probes ``noop``, ``add``, ``spin``, ``leak`` are the ctypes function objects
+themselves (``argtypes``/``restype`` set, no Python frame between caller and C).
+``extract_file``, ``extract_bytes``, ``echo`` and ``make_result`` are Python: they
+marshal the arguments, build :class:`bridgemark.result.ExtractionResult` from the
+``bm_result`` structs and free them; that code is part of what this bridge costs.
+ctypes releases the GIL around every foreign call (``CDLL``), extraction and ``spin`` included.
+ctypes converts ints without range checks: a negative ``n_bytes``/``ns``/``n_chars`` wraps
+to a huge unsigned value (the other bridges raise ``OverflowError``), a property of ctypes.
+The library is ``$BRIDGEMARK_LIB`` or the first ``libbridgemark.so`` on ``sys.path``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from ctypes import POINTER, Structure, c_char, c_char_p, c_int64, c_size_t, c_uint32, c_uint64
+
+from _bridgemark_lib import find_library
+from bridgemark.errors import error_from_code
+from bridgemark.result import ExtractionResult
+
+__all__ = ["extract_file", "extract_bytes", "noop", "add", "echo", "make_result", "spin", "leak"]
+
+
+# --- the structs of include/bridgemark.h (ptr fields as POINTER(c_char): slicing gives bytes) ---
+
+
+class bm_str(Structure):
+    """UTF-8, not NUL-terminated; a NULL ``ptr`` is "absent"."""
+
+    _fields_ = (("ptr", POINTER(c_char)), ("len", c_size_t))
+
+
+class bm_metadata(Structure):
+    _fields_ = (
+        ("title", bm_str),
+        ("authors", POINTER(bm_str)),
+        ("n_authors", c_size_t),
+        ("created", bm_str),
+        ("modified", bm_str),
+        ("page_count", c_int64),  # -1 = absent
+    )
+
+
+class bm_row(Structure):
+    _fields_ = (("cells", POINTER(bm_str)), ("n_cells", c_size_t))
+
+
+class bm_table(Structure):
+    _fields_ = (("rows", POINTER(bm_row)), ("n_rows", c_size_t))
+
+
+class bm_result(Structure):
+    _fields_ = (
+        ("content", bm_str),
+        ("mime_type", bm_str),
+        ("metadata", bm_metadata),
+        ("tables", POINTER(bm_table)),
+        ("n_tables", c_size_t),
+    )
+
+
+class bm_buf(Structure):
+    """An owned buffer filled by ``bm_echo``; freed with ``bm_buf_free(&buf)``."""
+
+    _fields_ = (("ptr", POINTER(c_char)), ("len", c_size_t))
+
+
+_lib = ctypes.CDLL(find_library())
+
+
+def _fn(name: str, argtypes: tuple, restype):
+    """Returns ``_lib.<name>`` with its signature set."""
+    f = getattr(_lib, name)
+    f.argtypes = argtypes
+    f.restype = restype
+    return f
+
+
+_result_p = POINTER(bm_result)
+# A POINTER(T) argtype takes a T instance by reference: callers pass the out-slot itself.
+_extract_file = _fn("bm_extract_file", (c_char_p, c_size_t, POINTER(_result_p)), c_uint32)
+_extract_bytes = _fn("bm_extract_bytes", (c_char_p, c_size_t, c_char_p, c_size_t, POINTER(_result_p)), c_uint32)
+_make_result = _fn("bm_make_result", (c_size_t, c_size_t, POINTER(_result_p)), c_uint32)
+_result_free = _fn("bm_result_free", (_result_p,), None)
+_echo = _fn("bm_echo", (c_char_p, c_size_t, POINTER(bm_buf)), c_uint32)
+_buf_free = _fn("bm_buf_free", (POINTER(bm_buf),), None)
+_last_error = _fn("bm_last_error", (), bm_str)
+
+noop = _fn("bm_noop", (), None)
+add = _fn("bm_add", (c_int64, c_int64), c_int64)
+spin = _fn("bm_spin", (c_uint64,), None)
+leak = _fn("bm_leak", (c_size_t,), None)
+
+
+def _error(status: int) -> Exception:
+    """The exception for a failed call (reads this thread's last error at once)."""
+    message = _last_error()
+    return error_from_code(status, message.ptr[: message.len].decode())
+
+
+def _to_python(r: bm_result) -> ExtractionResult:
+    """Copies a ``bm_result`` into an :class:`ExtractionResult` (metadata keys only when set)."""
+    m = r.metadata
+    metadata = {}
+    if m.title.ptr:
+        metadata["title"] = m.title.ptr[: m.title.len].decode()
+    if m.n_authors:
+        metadata["authors"] = [a.ptr[: a.len].decode() for a in m.authors[: m.n_authors]]
+    if m.created.ptr:
+        metadata["created"] = m.created.ptr[: m.created.len].decode()
+    if m.modified.ptr:
+        metadata["modified"] = m.modified.ptr[: m.modified.len].decode()
+    if m.page_count >= 0:
+        metadata["page_count"] = m.page_count
+    tables = [
+        [[c.ptr[: c.len].decode() for c in row.cells[: row.n_cells]] for row in t.rows[: t.n_rows]]
+        for t in r.tables[: r.n_tables]
+    ]
+    content, mime_type = r.content, r.mime_type
+    return ExtractionResult(
+        content.ptr[: content.len].decode(), mime_type.ptr[: mime_type.len].decode(), metadata, tables
+    )
+
+
+def extract_file(path: str | os.PathLike) -> ExtractionResult:
+    """Reads and extracts the document at ``path`` (GIL released during the C call).
+
+    Raises the ``bridgemark.errors`` classes (``FileNotFoundError``, ``CorruptDocumentError``, …).
+    """
+    raw = os.fsencode(path)
+    out = _result_p()
+    try:
+        status = _extract_file(raw, len(raw), out)
+        if status:
+            raise _error(status)
+        return _to_python(out.contents)
+    finally:
+        _result_free(out)
+
+
+def extract_bytes(data: bytes, mime_type: str | None = None) -> ExtractionResult:
+    """Extracts the document in ``data`` (format detected unless ``mime_type`` names it; GIL released)."""
+    mime = None if mime_type is None else mime_type.encode()
+    out = _result_p()
+    try:
+        status = _extract_bytes(data, len(data), mime, 0 if mime is None else len(mime), out)
+        if status:
+            raise _error(status)
+        return _to_python(out.contents)
+    finally:
+        _result_free(out)
+
+
+def echo(s: str) -> str:
+    """Returns a copy of ``s`` made in Rust (UTF-8 both ways)."""
+    raw = s.encode()
+    buf = bm_buf()
+    try:
+        status = _echo(raw, len(raw), buf)
+        if status:
+            raise _error(status)
+        return buf.ptr[: buf.len].decode()
+    finally:
+        _buf_free(buf)
+
+
+def make_result(n_chars: int, n_tables: int) -> ExtractionResult:
+    """Converts a result of ``n_chars`` characters and ``n_tables`` 3×3 tables built in Rust (no extraction)."""
+    out = _result_p()
+    try:
+        status = _make_result(n_chars, n_tables, out)
+        if status:
+            raise _error(status)
+        return _to_python(out.contents)
+    finally:
+        _result_free(out)
