@@ -7,6 +7,7 @@
 //! - [`make_result`]: result conversion without extraction (per-object cost).
 //! - [`spin`]: busy work of a known duration (positive control for timing and GIL release).
 //! - [`leak`]: deliberately leaks memory (positive control for the leak detector).
+//! - [`panic`]: panics (test-only: proves every boundary turns a panic into an error).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -72,6 +73,13 @@ pub fn spin(ns: u64) {
 pub fn leak(bytes: usize) {
     let block = vec![0xA5_u8; bytes];
     std::mem::forget(black_box(block));
+}
+
+/// Panics with `message`; test-only. Every binding calls it through
+/// [`crate::catch_panic`], so the caller sees an `Internal` error, never an abort.
+#[inline(never)]
+pub fn panic(message: &str) -> crate::Result<()> {
+    panic!("{message}")
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 bridge returns :class:`ExtractionResult` and raises the classes of :mod:`bridgemark.errors`.
 """
 
+from bridgemark.config import Config
 from bridgemark.errors import (
     CorruptDocumentError,
     ExtractionError,
@@ -20,6 +21,7 @@ __all__ = [
     "BRIDGES",
     "IMPLEMENTATIONS",
     "WRAPPER_DEPTH",
+    "Config",
     "CorruptDocumentError",
     "ExtractionError",
     "ExtractionResult",

@@ -2,12 +2,16 @@
 
 Every bridge is a module-like object with the same functions:
 
-- ``extract_file(path: str | os.PathLike) -> ExtractionResult``
-- ``extract_bytes(data: bytes, mime_type: str | None = None) -> ExtractionResult``
+- ``extract_file(path: str | os.PathLike, password: str | None = None,
+  config: Config | None = None) -> ExtractionResult``
+- ``extract_bytes(data: bytes, mime_type: str | None = None, password: str | None = None,
+  config: Config | None = None) -> ExtractionResult``
+  (``config=None`` means the core's defaults, with no conversion cost)
 - probes: ``noop() -> None``, ``add(a: int, b: int) -> int`` (i64, wrapping),
   ``echo(s: str) -> str``, ``make_result(n_chars: int, n_tables: int) -> ExtractionResult``,
   ``spin(ns: int) -> None`` (busy-waits ``ns`` nanoseconds, GIL released),
-  ``leak(n_bytes: int) -> None`` (leaks ``n_bytes`` on purpose).
+  ``leak(n_bytes: int) -> None`` (leaks ``n_bytes`` on purpose),
+  ``panic(message: str) -> None`` (test-only: always raises ``InternalError``).
 
 For the probes a bridge hands out its native callables themselves wherever the bridge
 allows it (equal wrapper depth): :data:`WRAPPER_DEPTH` states, per bridge, how many

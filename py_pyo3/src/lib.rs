@@ -66,29 +66,48 @@ fn run_detached(
     }
 }
 
-fn config(password: Option<String>) -> Config {
-    Config { password, ..Config::DEFAULT }
+/// The core config from a password and a `bridgemark.Config` (or `None`: the defaults).
+fn to_config(password: Option<String>, limits: Option<&Bound<'_, PyAny>>) -> PyResult<Config> {
+    let mut config = Config { password, ..Config::DEFAULT };
+    if let Some(l) = limits {
+        config.max_decompressed_bytes = l.getattr("max_decompressed_bytes")?.extract()?;
+        config.max_zip_entries = l.getattr("max_zip_entries")?.extract()?;
+        config.max_xml_depth = l.getattr("max_xml_depth")?.extract()?;
+        config.max_pages = l.getattr("max_pages")?.extract()?;
+    }
+    Ok(config)
 }
 
-/// extract_file(path: str | os.PathLike, password: str | None = None) -> ExtractionResult
+/// extract_file(path: str | os.PathLike, password: str | None = None, config: Config | None = None) -> ExtractionResult
 ///
 /// Reads and extracts the document at `path`. Raises the `bridgemark.errors` classes
 /// (`FileNotFoundError`, `UnsupportedFormatError`, `CorruptDocumentError`,
-/// `PasswordRequiredError`, …).
+/// `PasswordRequiredError`, `LimitExceededError`, …).
 #[pyfunction]
-#[pyo3(signature = (path, password=None))]
-fn extract_file(py: Python<'_>, path: PathBuf, password: Option<String>) -> PyResult<Py<PyAny>> {
-    let config = config(password);
+#[pyo3(signature = (path, password=None, config=None))]
+fn extract_file(
+    py: Python<'_>,
+    path: PathBuf,
+    password: Option<String>,
+    config: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Py<PyAny>> {
+    let config = to_config(password, config)?;
     run_detached(py, move || bridgemark_core::extract_file(&path, &config))
 }
 
-/// extract_bytes(data: bytes, mime_type: str | None = None, password: str | None = None) -> ExtractionResult
+/// extract_bytes(data: bytes, mime_type: str | None = None, password: str | None = None, config: Config | None = None) -> ExtractionResult
 ///
 /// Extracts the document in `data` (format detected from the bytes unless `mime_type` names it).
 #[pyfunction]
-#[pyo3(signature = (data, mime_type=None, password=None))]
-fn extract_bytes(py: Python<'_>, data: &[u8], mime_type: Option<&str>, password: Option<String>) -> PyResult<Py<PyAny>> {
-    let config = config(password);
+#[pyo3(signature = (data, mime_type=None, password=None, config=None))]
+fn extract_bytes(
+    py: Python<'_>,
+    data: &[u8],
+    mime_type: Option<&str>,
+    password: Option<String>,
+    config: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Py<PyAny>> {
+    let config = to_config(password, config)?;
     run_detached(py, move || bridgemark_core::extract_bytes(data, mime_type, &config))
 }
 
@@ -113,7 +132,10 @@ fn echo(s: &str) -> String {
 /// make_result(n_chars: int, n_tables: int) -> ExtractionResult: conversion without extraction.
 #[pyfunction]
 fn make_result(py: Python<'_>, n_chars: usize, n_tables: usize) -> PyResult<Py<PyAny>> {
-    to_python(py, probe::make_result(n_chars, n_tables))
+    match catch_panic(|| Ok(probe::make_result(n_chars, n_tables))) {
+        Ok(r) => to_python(py, r),
+        Err(e) => Err(to_pyerr(py, e)),
+    }
 }
 
 /// spin(ns: int) -> None: busy-waits `ns` nanoseconds with the GIL released.
@@ -124,8 +146,18 @@ fn spin(py: Python<'_>, ns: u64) {
 
 /// leak(n_bytes: int) -> None: leaks `n_bytes` bytes on purpose (leak-detector control).
 #[pyfunction]
-fn leak(n_bytes: usize) {
-    probe::leak(n_bytes)
+fn leak(py: Python<'_>, n_bytes: usize) -> PyResult<()> {
+    catch_panic(|| {
+        probe::leak(n_bytes);
+        Ok(())
+    })
+    .map_err(|e| to_pyerr(py, e))
+}
+
+/// panic(message: str) -> None: test-only; the core panics, Python sees `InternalError`.
+#[pyfunction]
+fn panic(py: Python<'_>, message: &str) -> PyResult<()> {
+    catch_panic(|| probe::panic(message)).map_err(|e| to_pyerr(py, e))
 }
 
 #[pymodule]
@@ -138,5 +170,6 @@ fn bridgemark_pyo3(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(make_result, m)?)?;
     m.add_function(wrap_pyfunction!(spin, m)?)?;
     m.add_function(wrap_pyfunction!(leak, m)?)?;
+    m.add_function(wrap_pyfunction!(panic, m)?)?;
     Ok(())
 }
