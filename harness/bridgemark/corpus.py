@@ -102,6 +102,12 @@ def generate(out_dir: Path) -> list[Path]:
     return paths
 
 
+def pdf_files() -> list[Path]:
+    """Every ``.pdf`` of the shared corpus (sorted by path); none when it is absent."""
+    shared = shared_corpus_dir()
+    return sorted(shared.rglob("*.pdf")) if shared is not None else []
+
+
 def docx_files(generated_dir: Path) -> list[Path]:
     """Every DOCX to measure or test: the generated ones in ``generated_dir`` (sorted by
     size), then every ``.docx`` of the shared corpus (sorted by path), if present."""

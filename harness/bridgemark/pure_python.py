@@ -19,12 +19,12 @@ import xml.etree.ElementTree as ET
 import zipfile
 from posixpath import join, normpath
 
-from bridgemark.errors import CorruptDocumentError, LimitExceededError, UnsupportedFormatError
+from bridgemark.config import Config
+from bridgemark.errors import CorruptDocumentError, InternalError, LimitExceededError, UnsupportedFormatError
 from bridgemark.result import ExtractionResult
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-#: Deepest element nesting accepted, as ``Config::DEFAULT.max_xml_depth`` in the core.
-MAX_XML_DEPTH = 256
+_DEFAULT = Config()
 _SKIPPED = frozenset("del moveFrom instrText delText Fallback pPr rPr sectPr tblPr tcPr trPr".split())
 _REL_OFFICE_DOCUMENT = "/officeDocument"
 _REL_CORE_PROPERTIES = "/core-properties"
@@ -80,7 +80,8 @@ class _Body:
     """The core's walk (``core/src/docx.rs``) over an element tree: blocks separated by
     ``\\n``, cells by ``\\t``, rows by ``\\n``, tables also collected."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_depth: int) -> None:
+        self.max_depth = max_depth
         self.sinks: list[list] = [["", 0]]  # [text, blocks started]
         self.tables: list[list[list[str]]] = []
         self.open_tables: list[tuple[int, list, list]] = []  # (slot, rows, current row)
@@ -93,8 +94,8 @@ class _Body:
         sink[1] += 1
 
     def walk(self, element: ET.Element, depth: int = 1) -> None:
-        if depth > MAX_XML_DEPTH:
-            raise LimitExceededError(f"XML nests deeper than the limit of {MAX_XML_DEPTH} elements")
+        if depth > self.max_depth:
+            raise LimitExceededError(f"XML nests deeper than the limit of {self.max_depth} elements")
         name = _local(element.tag)
         if name in _SKIPPED:
             return
@@ -173,8 +174,14 @@ def _children(xml: str | None) -> list[ET.Element]:
         return []
 
 
-def extract_bytes(data: bytes, mime_type: str | None = None) -> ExtractionResult:
-    """Extracts a DOCX from ``data``; raises the ``bridgemark.errors`` classes."""
+def extract_bytes(
+    data: bytes, mime_type: str | None = None, password: str | None = None, config: Config | None = None
+) -> ExtractionResult:
+    """Extracts a DOCX from ``data``; raises the ``bridgemark.errors`` classes.
+
+    ``password`` is accepted for signature parity and unused (DOCX only); of ``config``
+    only ``max_xml_depth`` applies."""
+    depth = (config or _DEFAULT).max_xml_depth
     if mime_type not in (None, DOCX_MIME):
         raise UnsupportedFormatError(f"unsupported MIME type: {mime_type}")
     if not data:
@@ -188,7 +195,7 @@ def extract_bytes(data: bytes, mime_type: str | None = None) -> ExtractionResult
     xml = package.read(main)
     if xml is None:
         raise CorruptDocumentError(f"main document part {main} named in _rels/.rels is missing")
-    body = _Body()
+    body = _Body(depth)
     body.walk(_parse(main, xml))
     core = package.target(_REL_CORE_PROPERTIES)
     extended = package.target(_REL_EXTENDED_PROPERTIES)
@@ -196,10 +203,12 @@ def extract_bytes(data: bytes, mime_type: str | None = None) -> ExtractionResult
     return ExtractionResult(body.sinks[0][0], DOCX_MIME, metadata, body.tables)
 
 
-def extract_file(path: str | os.PathLike) -> ExtractionResult:
+def extract_file(
+    path: str | os.PathLike, password: str | None = None, config: Config | None = None
+) -> ExtractionResult:
     """Reads ``path`` and extracts it; ``OSError`` subclasses propagate as Python raises them."""
     with open(path, "rb") as f:
-        return extract_bytes(f.read())
+        return extract_bytes(f.read(), None, password, config)
 
 
 def noop() -> None:
@@ -240,6 +249,11 @@ def spin(ns: int) -> None:
     deadline = time.perf_counter_ns() + ns
     while time.perf_counter_ns() < deadline:
         pass
+
+
+def panic(message: str) -> None:
+    """The core's test-only panic probe: raises ``InternalError`` as every bridge does."""
+    raise InternalError(f"internal error (Rust panic): {message}")
 
 
 def leak(n_bytes: int) -> None:

@@ -34,9 +34,9 @@ def reference():
     return bridgemark.load(REFERENCE)
 
 
-def docx_corpus() -> list[Path]:
-    """Generated corpus (``make corpus``) plus every shared-corpus DOCX."""
-    return corpus.docx_files(GENERATED)
+def documents() -> list[Path]:
+    """Generated corpus (``make corpus``), every shared-corpus DOCX, then every PDF."""
+    return corpus.docx_files(GENERATED) + corpus.pdf_files()
 
 
 def file_id(path: Path) -> str:

@@ -7,7 +7,13 @@ import zipfile
 import pytest
 
 import bridgemark
-from conftest import outcome
+from bridgemark import corpus
+from conftest import GENERATED, outcome
+
+
+@pytest.fixture
+def generated_docx():
+    return GENERATED / corpus.generated_name(100)
 
 BAD_BYTES = {
     "empty": b"",
@@ -62,6 +68,42 @@ def test_zip_without_main_part_is_unsupported(bridge, zip_without_main_part):
 def test_unknown_mime_type_is_unsupported(bridge):
     with pytest.raises(bridgemark.UnsupportedFormatError, match="image/png"):
         bridge.extract_bytes(b"PK\x03\x04", "image/png")
+
+
+LIMITS = {
+    "depth": bridgemark.Config(max_xml_depth=3),
+    "entries": bridgemark.Config(max_zip_entries=2),
+    "inflated_bytes": bridgemark.Config(max_decompressed_bytes=100),
+}
+
+
+@pytest.mark.parametrize("limit", LIMITS)
+def test_exceeding_a_limit_is_limit_exceeded_with_the_same_message(bridge, reference, limit, generated_docx):
+    config = LIMITS[limit]
+    got = outcome(lambda: bridge.extract_file(generated_docx, config=config))
+    assert isinstance(got, tuple) and got[0] is bridgemark.LimitExceededError
+    assert got == outcome(lambda: reference.extract_file(generated_docx, config=config))
+    assert outcome(lambda: bridge.extract_bytes(generated_docx.read_bytes(), config=config)) == got
+
+
+def test_default_config_equals_no_config(bridge, generated_docx):
+    assert bridge.extract_file(generated_docx, config=bridgemark.Config()) == bridge.extract_file(generated_docx)
+
+
+def test_page_limit_applies_to_pdf(bridge, reference):
+    shared = corpus.shared_corpus_dir()
+    if shared is None:
+        pytest.skip("../shared/corpus not present")
+    path = shared / "pdfium" / "page_tree_empty_node.pdf"
+    got = outcome(lambda: bridge.extract_file(path, config=bridgemark.Config(max_pages=1)))
+    assert isinstance(got, tuple) and got[0] is bridgemark.LimitExceededError
+    assert got == outcome(lambda: reference.extract_file(path, config=bridgemark.Config(max_pages=1)))
+
+
+def test_a_rust_panic_is_internal_error_not_a_crash(bridge):
+    with pytest.raises(bridgemark.InternalError, match=r"^internal error \(Rust panic\): deliberate$"):
+        bridge.panic("deliberate")
+    assert bridge.add(1, 1) == 2  # the bridge still works afterwards
 
 
 def test_error_from_code_maps_every_core_code():

@@ -7,10 +7,13 @@ import json
 import pytest
 
 import bridgemark
-from bridgemark import corpus
-from conftest import GENERATED, docx_corpus, file_id, outcome
+from bridgemark import corpus, fidelity
+from conftest import GENERATED, documents, file_id, outcome
 
-FILES = docx_corpus()
+FILES = documents()
+SHARED = corpus.shared_corpus_dir()
+#: (file, password) of every encrypted document of the shared corpus.
+PROTECTED = sorted({(c.file, c.password) for c in fidelity.cases(SHARED) if c.password is not None}) if SHARED else []
 
 
 def test_corpus_is_present():
@@ -26,6 +29,23 @@ def test_extract_file_equals_reference_on_every_bridge(bridge, reference, path):
 @pytest.mark.parametrize("path", FILES, ids=file_id)
 def test_extract_bytes_equals_extract_file(bridge, path):
     assert outcome(bridge.extract_bytes, path.read_bytes()) == outcome(bridge.extract_file, path)
+
+
+@pytest.mark.parametrize(("name", "password"), PROTECTED, ids=[f for f, _ in PROTECTED])
+def test_password_opens_the_same_document_on_every_bridge(bridge, reference, name, password):
+    path = SHARED / name
+    opened = outcome(lambda: bridge.extract_file(path, password=password))
+    assert opened == outcome(lambda: reference.extract_file(path, password=password))
+    assert isinstance(opened, bridgemark.ExtractionResult)
+    assert outcome(lambda: bridge.extract_bytes(path.read_bytes(), None, password)) == opened
+
+
+@pytest.mark.parametrize(("name", "password"), [p for p in PROTECTED if p[1]], ids=[f for f, pw in PROTECTED if pw])
+def test_missing_or_wrong_password_is_password_required(bridge, name, password):
+    with pytest.raises(bridgemark.PasswordRequiredError, match="password is required"):
+        bridge.extract_file(SHARED / name)
+    with pytest.raises(bridgemark.PasswordRequiredError, match="not correct"):
+        bridge.extract_file(SHARED / name, password=password + "x")
 
 
 def _expected_errors():
