@@ -61,13 +61,15 @@ def fmt_ns(ns: float | None, sign: bool = False) -> str:
 
 
 def fmt_ns_ci(rec: dict, name: str, sign: bool = False) -> str:
-    """``12.3 µs [12.1, 12.6]``: the ``{name}_ns`` field with its ci95 bounds in the same unit."""
+    """``12.3 µs [12.1, 12.6]``: the ``{name}_ns`` field and its ci95 bounds in one unit (the
+    unit of the largest of the three, so ``-0.371 µs [-28.1, 44.4]``, never ``[-28,097, …] ns``)."""
     v = rec.get(f"{name}_ns")
     if v is None:
         return DASH
-    scale, _ = _time_unit(v)
     bounds = [rec.get(f"{name}_ci95_{side}_ns") for side in ("low", "high")]
-    return fmt_ns(v, sign) + " [" + ", ".join(DASH if b is None else fmt_num(b / scale) for b in bounds) + "]"
+    scale, unit = _time_unit(max(abs(x) for x in (v, *bounds) if x is not None))
+    ci = ", ".join(DASH if b is None else fmt_num(b / scale) for b in bounds)
+    return f"{fmt_num(v / scale, sign)} {unit} [{ci}]"
 
 
 def fmt_ci(rec: dict, name: str, unit: str, suffix: str = "", sign: bool = False) -> str:
@@ -124,6 +126,8 @@ class Run:
         """``fmt(record)`` for one table cell, or why there is none."""
         if (why := self.unavailable(impl)) is not None:
             return why
+        if suite not in self.doc["suites"]:
+            return DASH
         if impl in self.doc["suites"][suite].get("failures", {}):
             return "failed"
         rec = self._records.get((suite, impl, case))
@@ -288,7 +292,7 @@ def render(document: dict[str, Any]) -> str:
                            ("stress", section_stress)):
         if suite in present:
             parts += section(run)
-    if {"calls", "extraction"} <= present:
+    if present & {"calls", "extraction"}:
         parts += section_industry(run)
     if "calls" in present:
         parts += section_calls(run)

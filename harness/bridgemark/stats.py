@@ -3,16 +3,15 @@
 Every interval is a two-sided 95% interval (:data:`CONFIDENCE`). Each function names
 its formula and source; the report repeats them beside the tables.
 
-- :func:`median_ci` — median with a percentile-bootstrap interval.
+- :func:`median_ci` — median with a two-stage (process, then sample) percentile-bootstrap interval.
 - :func:`median_difference_ci` — difference of two medians (ns) and that difference as a
-  percentage of the second median, each with a percentile-bootstrap interval.
+  percentage of the second median, each with a two-stage percentile-bootstrap interval.
 - :func:`slope_ci` — ordinary least-squares slope with its Student-t interval.
 - :func:`is_leak` — the leak verdict rule.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -28,8 +27,8 @@ N_RESAMPLES = 9_999
 SEED = 20261129
 #: Description of the bootstrap method, written into compare.json and the report.
 BOOTSTRAP_METHOD = (
-    f"percentile bootstrap (scipy.stats.bootstrap, method='percentile', "
-    f"{N_RESAMPLES} resamples, seed {SEED}); values of all processes pooled"
+    f"two-stage percentile bootstrap over processes, then samples within each process "
+    f"(Davison & Hinkley 1997, §3.8; numpy, {N_RESAMPLES} resamples, seed {SEED})"
 )
 #: Description of the slope method, written into compare.json and the report.
 SLOPE_METHOD = "least squares (scipy.stats.linregress); 95% CI = slope ± t(0.975, n−2) · stderr"
@@ -63,10 +62,6 @@ class Estimate:
         }
 
 
-def _finite_or_none(x: float) -> float | None:
-    return float(x) if math.isfinite(x) else None
-
-
 def _as_array(values: Sequence[float], name: str) -> np.ndarray:
     a = np.asarray(values, dtype=float)
     if a.ndim != 1 or a.size == 0:
@@ -74,76 +69,87 @@ def _as_array(values: Sequence[float], name: str) -> np.ndarray:
     return a
 
 
-def _bootstrap_interval(data: tuple[np.ndarray, ...], statistic) -> tuple[float | None, float | None]:
-    """Percentile-bootstrap interval of ``statistic`` over independent samples ``data``.
+def _as_groups(groups: Sequence[Sequence[float]], name: str) -> list[np.ndarray]:
+    if len(groups) == 0:
+        raise ValueError(f"{name}: need at least one group of samples")
+    return [_as_array(g, name) for g in groups]
 
-    Source: Efron & Tibshirani, *An Introduction to the Bootstrap* (1993), §13.3;
-    implementation ``scipy.stats.bootstrap(..., paired=False, method="percentile")``.
-    Returns ``(None, None)`` when any sample has fewer than two values.
+
+def _resampled_medians(groups: list[np.ndarray], rng: np.random.Generator) -> np.ndarray:
+    """Medians of :data:`N_RESAMPLES` two-stage resamples of ``groups``, shape ``(N_RESAMPLES,)``.
+
+    Stage 1 draws ``len(groups)`` groups with replacement; stage 2 draws, within each drawn
+    group, as many values as it holds, with replacement (Davison & Hinkley, *Bootstrap
+    Methods and their Application*, 1997, §3.8). Between-process variation therefore widens
+    the interval, as it should; with one group this is the ordinary bootstrap.
     """
-    if min(d.size for d in data) < 2:
-        return None, None
-    if all(np.ptp(d) == 0 for d in data):  # no spread: every resample gives the same value
-        point = float(statistic(*data, axis=-1))
-        return point, point
-    res = sp.bootstrap(
-        data,
-        statistic,
-        n_resamples=N_RESAMPLES,
-        confidence_level=CONFIDENCE,
-        method="percentile",
-        paired=False,
-        vectorized=True,
-        rng=np.random.default_rng(SEED),
-    )
-    ci = res.confidence_interval
-    return _finite_or_none(ci.low), _finite_or_none(ci.high)
+    flat = np.concatenate(groups)
+    lengths = np.array([g.size for g in groups])
+    offsets = np.cumsum(lengths) - lengths
+    picked = rng.integers(len(groups), size=(N_RESAMPLES, len(groups)))
+    picked_len = lengths[picked][..., None]  # (B, G, 1)
+    slots = np.arange(lengths.max())  # (L,)
+    within = np.floor(rng.random((N_RESAMPLES, len(groups), slots.size)) * picked_len).astype(np.intp)
+    values = np.where(slots < picked_len, flat[offsets[picked][..., None] + within], np.nan)
+    return np.nanmedian(values.reshape(N_RESAMPLES, -1), axis=1)
 
 
-def median_ci(values: Sequence[float]) -> Estimate:
-    """Median of ``values`` with a 95% percentile-bootstrap interval.
+def _percentile_interval(resampled: np.ndarray) -> tuple[float, float]:
+    """Efron's percentile interval: the 2.5th and 97.5th percentiles of the resampled statistic."""
+    tail = 100 * (1 - CONFIDENCE) / 2
+    low, high = np.percentile(resampled, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+def median_ci(groups: Sequence[Sequence[float]]) -> Estimate:
+    """Median of all samples with a 95% two-stage percentile-bootstrap interval.
 
     Args:
-        values: 1-D samples (any unit; the estimate has the same unit), n ≥ 1.
+        groups: samples per process (any unit; the estimate has the same unit), e.g.
+            ``[[ns, ns, ns], [ns, ns, ns]]``; at least one non-empty group.
     Returns:
-        ``Estimate(median, low, high, n)``; ``low``/``high`` are ``None`` when n < 2.
+        ``Estimate(median of the pooled samples, low, high, n = total samples)``;
+        ``low``/``high`` are ``None`` when n < 2.
     Raises:
-        ValueError: ``values`` is empty or not 1-D.
+        ValueError: no group, or an empty or non-1-D group.
     """
-    a = _as_array(values, "values")
-    low, high = _bootstrap_interval((a,), np.median)
-    return Estimate(float(np.median(a)), low, high, int(a.size))
+    gs = _as_groups(groups, "groups")
+    pooled = np.concatenate(gs)
+    if pooled.size < 2:
+        return Estimate(float(pooled[0]), None, None, 1)
+    low, high = _percentile_interval(_resampled_medians(gs, np.random.default_rng(SEED)))
+    return Estimate(float(np.median(pooled)), low, high, int(pooled.size))
 
 
-def _median_diff(x, y, axis=-1):
-    return np.median(x, axis=axis) - np.median(y, axis=axis)
-
-
-def _median_diff_pct(x, y, axis=-1):
-    base = np.median(y, axis=axis)
-    return 100.0 * (np.median(x, axis=axis) - base) / base
-
-
-def median_difference_ci(x: Sequence[float], y: Sequence[float]) -> tuple[Estimate, Estimate]:
+def median_difference_ci(
+    x: Sequence[Sequence[float]], y: Sequence[Sequence[float]]
+) -> tuple[Estimate, Estimate]:
     """``median(x) − median(y)`` and ``100 · (median(x) − median(y)) / median(y)`` with 95% intervals.
 
-    Both intervals are percentile-bootstrap intervals that resample ``x`` and ``y``
-    independently (two unpaired samples, e.g. a bridge and direct Rust).
+    ``x`` and ``y`` are resampled independently, each by the two-stage scheme of
+    :func:`median_ci` (e.g. a bridge and direct Rust, measured in different processes);
+    the intervals are percentile intervals of the resampled difference and ratio.
 
     Args:
-        x: samples of the measured implementation (e.g. ns per call), n ≥ 1.
-        y: samples of the baseline, same unit, n ≥ 1, median ≠ 0.
+        x: samples per process of the measured implementation (e.g. ns per call).
+        y: samples per process of the baseline, same unit, pooled median ≠ 0.
     Returns:
-        ``(difference in x's unit, difference in % of median(y))``; ``n`` is ``len(x) + len(y)``.
+        ``(difference in x's unit, difference in % of median(y))``; ``n`` counts x and y;
+        no interval when x or y has fewer than two samples.
     Raises:
-        ValueError: a sample is empty, or ``median(y) == 0`` (no percentage exists).
+        ValueError: a group is empty, or the baseline's median is 0 (no percentage exists).
     """
-    a, b = _as_array(x, "x"), _as_array(y, "y")
-    if np.median(b) == 0:
+    gx, gy = _as_groups(x, "x"), _as_groups(y, "y")
+    mx, my = float(np.median(np.concatenate(gx))), float(np.median(np.concatenate(gy)))
+    if my == 0:
         raise ValueError("median of the baseline is 0: a percentage is undefined")
-    n = int(a.size + b.size)
-    diff = Estimate(float(_median_diff(a, b)), *_bootstrap_interval((a, b), _median_diff), n)
-    pct = Estimate(float(_median_diff_pct(a, b)), *_bootstrap_interval((a, b), _median_diff_pct), n)
+    n = sum(g.size for g in gx + gy)
+    if min(sum(g.size for g in gx), sum(g.size for g in gy)) < 2:
+        return Estimate(mx - my, None, None, n), Estimate(100 * (mx - my) / my, None, None, n)
+    rng = np.random.default_rng(SEED)
+    bx, by = _resampled_medians(gx, rng), _resampled_medians(gy, rng)
+    diff = Estimate(mx - my, *_percentile_interval(bx - by), n)
+    pct = Estimate(100 * (mx - my) / my, *_percentile_interval(100 * (bx - by) / by), n)
     return diff, pct
 
 

@@ -86,9 +86,10 @@ def test_files_that_fail_are_listed_as_errors_not_timed(document):
 
 
 def test_render_skips_suites_that_did_not_run(document):
-    del document["suites"]["memory"], document["suites"]["stress"]
+    del document["suites"]["memory"], document["suites"]["stress"], document["suites"]["extraction"]
     text = report.render(document)
-    assert "(b) Memory" not in text and "(d) Industry table" in text
+    assert "(b) Memory" not in text and "(a) Time" not in text
+    assert _rows(_section(text, "(d) Industry table"))["pyo3"][:2] == ["0 / 0", "55.6 ns [55, 56.1] (n=6)"]
 
 
 def test_no_nan_or_python_reprs_reach_the_tables(document):
@@ -123,3 +124,8 @@ def test_a_busy_machine_is_flagged_above_the_tables(document):
     text = report.render(document)
     assert "**Busy machine:** 1-minute load average 2.9" in text
     assert text.index("Busy machine") < text.index("## Environment")
+
+
+def test_an_interval_shares_the_unit_of_its_widest_bound():
+    rec = {"overhead_ns": -371.0, "overhead_ci95_low_ns": -28_097.0, "overhead_ci95_high_ns": 44_394.0}
+    assert report.fmt_ns_ci(rec, "overhead", sign=True) == "-0.371 µs [-28.1, 44.4]"

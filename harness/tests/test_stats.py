@@ -10,7 +10,7 @@ from bridgemark import stats
 
 def test_median_ci_brackets_the_median_of_known_data():
     values = np.random.default_rng(1).normal(1000.0, 10.0, size=200)
-    est = stats.median_ci(values)
+    est = stats.median_ci([values])
     assert est.value == pytest.approx(np.median(values))
     assert est.low < est.value < est.high
     assert est.high - est.low < 6.0  # ≈ 2 · 1.96 · 1.2533 · σ/√n ≈ 3.5
@@ -18,26 +18,34 @@ def test_median_ci_brackets_the_median_of_known_data():
 
 
 def test_median_ci_is_deterministic_for_the_same_samples():
-    values = [5.0, 7.0, 6.0, 9.0, 4.0, 8.0]
-    assert stats.median_ci(values) == stats.median_ci(list(values))
+    groups = [[5.0, 7.0, 6.0], [9.0, 4.0, 8.0]]
+    assert stats.median_ci(groups) == stats.median_ci([list(g) for g in groups])
+
+
+def test_median_ci_widens_to_cover_disagreeing_processes():
+    # Two processes, each perfectly steady, 100 ns apart: resampling processes gives medians
+    # of 100, 150 or 200 only, so the interval is exactly [100, 200] — the process effect shows.
+    est = stats.median_ci([[100.0] * 10, [200.0] * 10])
+    assert (est.value, est.low, est.high, est.n) == (150.0, 100.0, 200.0, 20)
 
 
 def test_median_ci_of_constant_samples_is_a_point():
-    assert stats.median_ci([3.0] * 5) == stats.Estimate(3.0, 3.0, 3.0, 5)
+    assert stats.median_ci([[3.0] * 5, [3.0] * 5]) == stats.Estimate(3.0, 3.0, 3.0, 10)
 
 
 def test_median_ci_of_one_sample_has_no_interval():
-    assert stats.median_ci([42.0]) == stats.Estimate(42.0, None, None, 1)
+    assert stats.median_ci([[42.0]]) == stats.Estimate(42.0, None, None, 1)
 
 
-def test_median_ci_rejects_empty_input():
+@pytest.mark.parametrize("groups", [[], [[]], [[1.0], []]])
+def test_median_ci_rejects_empty_input(groups):
     with pytest.raises(ValueError):
-        stats.median_ci([])
+        stats.median_ci(groups)
 
 
 def test_median_difference_of_a_shifted_sample_is_the_shift():
     base = np.random.default_rng(2).normal(200.0, 1.0, size=100)
-    diff, pct = stats.median_difference_ci(base + 20.0, base)
+    diff, pct = stats.median_difference_ci([base[:50] + 20.0, base[50:] + 20.0], [base])
     assert diff.value == pytest.approx(20.0)
     assert diff.low < 20.0 < diff.high
     assert pct.value == pytest.approx(100 * 20.0 / np.median(base))
@@ -45,9 +53,14 @@ def test_median_difference_of_a_shifted_sample_is_the_shift():
     assert diff.n == pct.n == 200
 
 
+def test_median_difference_of_single_samples_has_no_interval():
+    diff, pct = stats.median_difference_ci([[110.0]], [[100.0]])
+    assert (diff.value, diff.low, pct.value, pct.high) == (10.0, None, 10.0, None)
+
+
 def test_median_difference_rejects_a_zero_baseline():
     with pytest.raises(ValueError):
-        stats.median_difference_ci([1.0, 2.0], [0.0, 0.0])
+        stats.median_difference_ci([[1.0, 2.0]], [[0.0, 0.0]])
 
 
 def test_slope_ci_recovers_a_known_slope_with_noise():

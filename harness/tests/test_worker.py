@@ -128,7 +128,21 @@ def test_extraction_overhead_is_against_direct_rust_on_the_same_file():
     assert recs["pyo3"]["overhead_ns"] == pytest.approx(10.0)
     assert recs["pyo3"]["overhead_pct"] == pytest.approx(10.0)
     assert recs["pyo3"]["n"] == 6 and recs["pyo3"]["n_processes"] == 2 and recs["pyo3"]["loops"] == [8, 8]
+    assert recs["pyo3"]["samples_ns_per_iter"] == [[110.0, 111.0, 109.0], [110.0, 112.0, 108.0]]
     assert "overhead_ns" not in recs["direct_rust"]
+
+
+def test_runner_rotates_the_order_each_round():
+    spawned = []
+
+    def spawn(impl, suite, params, cases):
+        spawned.append(impl)
+        return {"status": "ok", "records": [_timing(c, [1.0, 2.0]) for c in cases]}
+
+    suites.run("calls", ["a", "b", "c"], ["noop"], False, {}, spawn=spawn)
+    rounds = calls.PARAMS["full"]["processes"]
+    expected = [["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"]]
+    assert spawned == [impl for r in range(rounds) for impl in expected[r % 3]]
 
 
 def test_runner_interleaves_processes_and_reports_unbuilt_and_failed_implementations():
@@ -145,7 +159,7 @@ def test_runner_interleaves_processes_and_reports_unbuilt_and_failed_implementat
     status: dict = {}
     out = suites.run("calls", ["capi", "pyo3", "ctypes", "direct_rust"], ["noop"], True, status,
                      labels={"noop": "bare"}, spawn=spawn)
-    assert spawned == ["capi", "pyo3", "ctypes", "direct_rust", "pyo3", "direct_rust"]
+    assert spawned == ["capi", "pyo3", "ctypes", "direct_rust", "pyo3", "direct_rust"]  # round 2 starts at pyo3
     assert status["capi"] == {"status": "not built", "error": "ImportError: no capi"}
     assert out["failures"] == {"ctypes": "ctypes/calls exited -11"} and status["ctypes"]["status"] == "ok"
     assert {(r["implementation"], r["case"], r["n"]) for r in out["records"]} == {("pyo3", "bare", 6),

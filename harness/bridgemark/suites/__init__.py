@@ -14,7 +14,8 @@ Statistics (numpy/scipy) are imported inside ``summarize`` only: worker processe
 the suite modules and must not carry numpy/scipy in their RSS or start-up time.
 
 :func:`run` interleaves processes (round ``r`` of every implementation before round
-``r+1``), so slow drift of the machine spreads over all implementations alike.
+``r+1``) and rotates the order by one each round, so slow drift of the machine and the
+position after a heavy neighbour spread over all implementations alike.
 """
 
 from __future__ import annotations
@@ -71,8 +72,9 @@ def run(
     child_params = {k: v for k, v in params.items() if k != "processes"}
     raw: dict[str, list[list[dict]]] = {}
     failures: dict[str, str] = {}
-    for _ in range(params["processes"]):
-        for impl in implementations:
+    for r in range(params["processes"]):
+        shift = r % max(len(implementations), 1)
+        for impl in implementations[shift:] + implementations[:shift]:
             if status.setdefault(impl, {"status": OK})["status"] != OK or impl in failures:
                 on_worker_done(impl)
                 continue
@@ -102,9 +104,9 @@ def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dic
     Args:
         raw: implementation → per process, records from :func:`bridgemark.worker.timing_record`.
     Returns:
-        ``(implementation, case)`` → record with ``median_ns`` and its ci95 bounds, ``n``,
-        ``n_processes``, ``loops`` (per process) and ``samples_ns_per_iter`` (pooled), or
-        with ``error`` when the case failed in any process.
+        ``(implementation, case)`` → record with ``median_ns`` (of all samples) and its ci95
+        bounds, ``n``, ``n_processes``, ``loops`` and ``samples_ns_per_iter`` (both per process:
+        a list, and a list of lists), or with ``error`` when the case failed in any process.
     """
     from bridgemark import stats
 
@@ -120,7 +122,7 @@ def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dic
         if errors:
             out[impl, case] = head | {"error": errors[0]}
             continue
-        samples = [v for r in rs for v in r["samples_ns_per_iter"]]
+        samples = [r["samples_ns_per_iter"] for r in rs]
         est = stats.median_ci(samples)
         out[impl, case] = head | {
             "method": "median, 95% CI: " + stats.BOOTSTRAP_METHOD,

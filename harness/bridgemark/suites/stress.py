@@ -85,7 +85,7 @@ def summarize(raw: dict[str, list[list[dict]]]) -> list[dict]:
                 out.append(head | {"error": r["error"]})
                 continue
             rates = [n * 1e9 / ns for n, ns in zip(r["window_iterations"], r["window_ns"], strict=True)]
-            rate = stats.median_ci(rates)
+            rate = stats.median_ci([rates])
             cumulative = list(itertools.accumulate(r["window_iterations"], initial=0))
             rss = [r["rss_start_bytes"], *r["window_rss_bytes"]]
             slope = stats.slope_ci(cumulative, rss) if len(rss) > 2 else None
