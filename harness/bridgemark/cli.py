@@ -22,13 +22,13 @@ from tqdm import tqdm
 
 from bridgemark import corpus, environment, report, stats, suites
 from bridgemark.errors import ExtractionError
-from bridgemark.registry import IMPLEMENTATIONS, WRAPPER_DEPTH, load
+from bridgemark.registry import IMPLEMENTATIONS, PEERS, WRAPPER_DEPTH, load
 from bridgemark.worker import DIRECT_RUST
 
 #: Version of compare.json's layout (results/README.md); bump on any incompatible change.
 SCHEMA_VERSION = 1
 #: Every implementation a full run measures, in report order.
-ALL_IMPLEMENTATIONS: tuple[str, ...] = IMPLEMENTATIONS + (DIRECT_RUST,)
+ALL_IMPLEMENTATIONS: tuple[str, ...] = IMPLEMENTATIONS + (DIRECT_RUST,) + PEERS
 DEFAULT_OUT = environment.REPO_ROOT / "results"
 
 
@@ -47,17 +47,19 @@ def corpus_files(generated_dir: Path, quick: bool) -> dict[str, Path]:
     """Label → path of the documents to measure.
 
     Labels: the path relative to the shared corpus (``kreuzberg/fake.docx``), or
-    ``generated/<name>`` for the generated files. ``quick``: generated files and the seed files only.
+    ``generated/<name>`` for the generated files; every DOCX, then every PDF. ``quick``: the
+    generated files and the seed documents only.
     """
     shared = corpus.shared_corpus_dir()
     files = {}
-    for path in corpus.docx_files(generated_dir):
+    for path in corpus.docx_files(generated_dir) + corpus.pdf_files():
         if shared is not None and path.is_relative_to(shared):
             files[path.relative_to(shared).as_posix()] = path
         else:
             files[f"generated/{path.name}"] = path
     if quick:
-        files = {k: v for k, v in files.items() if k.startswith("generated/") or k in corpus.SEED_FILES}
+        seeds = (*corpus.SEED_FILES, corpus.SEED_PDF)
+        files = {k: v for k, v in files.items() if k.startswith("generated/") or k in seeds}
     return files
 
 
@@ -74,9 +76,10 @@ def compare(args: argparse.Namespace) -> Path:
     results = {}
     for name in args.suites:
         cases = suites.module(name).cases(files)
-        with tqdm(total=suites.worker_count(name, implementations, args.quick), desc=name, unit="worker") as bar:
+        impls = suites.implementations(name, implementations)
+        with tqdm(total=suites.worker_count(name, impls, args.quick), desc=name, unit="worker") as bar:
             results[name] = suites.run(
-                name, implementations, list(cases), args.quick, status,
+                name, impls, list(cases), args.quick, status,
                 labels=cases, on_worker_done=lambda impl: (bar.set_postfix_str(impl), bar.update()),
             )
     document = {

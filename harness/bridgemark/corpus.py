@@ -19,6 +19,8 @@ from pathlib import Path
 SIZES: tuple[int, ...] = (1, 10, 100, 1000)
 #: The seed report's documents, relative to the shared corpus; always in the report.
 SEED_FILES: tuple[str, ...] = ("kreuzberg/fake.docx", "kreuzberg/lorem_ipsum.docx")
+#: The seed report's PDF, measured in quick runs too.
+SEED_PDF = "kreuzberg/fake_memo.pdf"
 
 _WORDS = (
     "bridge marshalling vectorcall extension module interpreter buffer ownership latency "

@@ -27,6 +27,8 @@ from types import ModuleType
 BRIDGES: tuple[str, ...] = ("capi", "pyo3", "pybind11", "cffi_api", "cffi_abi", "ctypes")
 #: Everything ``load`` knows: the bridges plus the pure-Python baseline (DOCX only).
 IMPLEMENTATIONS: tuple[str, ...] = BRIDGES + ("pure_python",)
+#: Other extractors measured on the same files (extraction time, fidelity); not bridges.
+PEERS: tuple[str, ...] = ("kreuzberg", "pypdfium2")
 
 _MODULES: dict[str, str] = {
     "capi": "bridgemark_capi",
@@ -36,6 +38,8 @@ _MODULES: dict[str, str] = {
     "cffi_abi": "bridgemark_cffi_abi",
     "ctypes": "bridgemark_ctypes",
     "pure_python": "bridgemark.pure_python",
+    "kreuzberg": "bridgemark.peers.kreuzberg_peer",
+    "pypdfium2": "bridgemark.peers.pypdfium2_peer",
 }
 
 #: Python frames between the caller and native code: (probes noop/add/spin/leak, extraction/echo/make_result).
@@ -51,7 +55,7 @@ WRAPPER_DEPTH: dict[str, tuple[int, int]] = {
 
 
 def load(name: str) -> ModuleType:
-    """Imports and returns the bridge called ``name`` (one of :data:`IMPLEMENTATIONS`).
+    """Imports and returns the bridge called ``name`` (one of :data:`IMPLEMENTATIONS` or :data:`PEERS`).
 
     Raises:
         KeyError: ``name`` is not a known bridge.
@@ -60,5 +64,5 @@ def load(name: str) -> ModuleType:
     try:
         module = _MODULES[name]
     except KeyError:
-        raise KeyError(f"unknown bridge {name!r}; known: {', '.join(IMPLEMENTATIONS)}") from None
+        raise KeyError(f"unknown bridge {name!r}; known: {', '.join(IMPLEMENTATIONS + PEERS)}") from None
     return importlib.import_module(module)

@@ -138,8 +138,9 @@ class Run:
         return fmt(rec)
 
     def cases(self, suite: str) -> list[str]:
+        """Cases measured by ``suite`` (derived records such as peer ratios excluded)."""
         body = self.suite(suite)
-        return list(dict.fromkeys(r["case"] for r in body["records"])) if body else []
+        return list(dict.fromkeys(r["case"] for r in body["records"] if "kind" not in r)) if body else []
 
 
 def _params(run: Run, suite: str) -> str:
@@ -242,6 +243,51 @@ def section_all_files(run: Run) -> list[str]:
             "broken files); it is not timed.", "", table(["file", "direct_rust median [95% CI]"] + impls, rows), ""]
 
 
+#: Issue 3's speed goals: peer time / bridgemark time at least this (source: the project's issue #3).
+PEER_GOALS: dict[tuple[str, str], tuple[float, str]] = {
+    ("kreuzberg", "docx files"): (10.0, "≥ 10× (DOCX median over the corpus)"),
+    ("pypdfium2", "pdf files"): (1 / 1.1, "bridgemark ≤ 1.1× pypdfium2, i.e. ratio ≥ 0.91"),
+}
+
+
+def section_peers(run: Run) -> list[str]:
+    body = run.suite("extraction")
+    ratios = [r for r in body["records"] if r.get("kind") == "peer_ratio"] if body else []
+    if not ratios:
+        return []
+    rows = []
+    for r in ratios:
+        goal, text = PEER_GOALS.get((r["implementation"], r["case"]), (None, DASH))
+        verdict = DASH if goal is None else ("met" if r["median_ratio"] >= goal else "not met")
+        rows.append([r["implementation"], r["case"], f"{r['median_ratio']:.3g}× "
+                     f"[{r['median_ratio_ci95_low']:.3g}, {r['median_ratio_ci95_high']:.3g}]", str(r["n_files"]),
+                     text, verdict])
+    return ["## Peers: time per file against bridgemark", "",
+            f"*Method:* {ratios[0]['method']}; ratio = median time of the peer / median time of "
+            f"`{ratios[0]['reference']}` on the same file (> 1: bridgemark is faster), from the timings of (a).", "",
+            table(["peer", "files", "median ratio [95% CI]", "n files", "goal", "verdict"], rows), ""]
+
+
+def section_fidelity(run: Run) -> list[str]:
+    body = run.suite("fidelity")
+    if not body or not body["records"]:
+        return []
+    impls = list(dict.fromkeys(r["implementation"] for r in body["records"]))
+    kinds = list(dict.fromkeys(r["case"] for r in body["records"]))
+    recs = {(r["implementation"], r["case"]): r for r in body["records"]}
+
+    def cell(impl: str, kind: str) -> str:
+        r = recs.get((impl, kind))
+        if r is None:
+            return DASH
+        return f"{r['passed']}/{r['passed'] + r['failed']}" + (f" ({r['declined']} declined)" if r["declined"] else "")
+
+    failures = [f"- `{impl}` `{f['case']}`: {f['detail']}" for (impl, _), r in recs.items() for f in r["failures"]]
+    return ["## Fidelity on the shared corpus", "", _method(run, "fidelity"), "",
+            table(["expectation kind"] + [f"{i} passed/held" for i in impls], [[k] + [cell(i, k) for i in impls] for k in kinds]),
+            "", "Failed expectations:" if failures else "No held expectation failed.", *failures, ""]
+
+
 def section_header(run: Run) -> list[str]:
     d, env = run.doc, run.doc["environment"]
     git = env["git"]
@@ -294,6 +340,7 @@ def render(document: dict[str, Any]) -> str:
             parts += section(run)
     if present & {"calls", "extraction"}:
         parts += section_industry(run)
+    parts += section_peers(run) + section_fidelity(run)
     if "calls" in present:
         parts += section_calls(run)
     if "extraction" in present:

@@ -129,3 +129,59 @@ def test_a_busy_machine_is_flagged_above_the_tables(document):
 def test_an_interval_shares_the_unit_of_its_widest_bound():
     rec = {"overhead_ns": -371.0, "overhead_ci95_low_ns": -28_097.0, "overhead_ci95_high_ns": 44_394.0}
     assert report.fmt_ns_ci(rec, "overhead", sign=True) == "-0.371 µs [-28.1, 44.4]"
+
+
+# --------------------------------------------------------------------------- peers and fidelity
+
+
+def _timing(impl: str, case: str, median: float) -> dict:
+    return {"implementation": impl, "case": case, "median_ns": median}
+
+
+def test_peer_ratios_are_medians_over_files_of_per_file_ratios():
+    from bridgemark.suites.extraction import peer_ratios
+
+    pooled = {(i, c): _timing(i, c, m) for i, c, m in [
+        ("pyo3", "a.docx", 100.0), ("kreuzberg", "a.docx", 1000.0),
+        ("pyo3", "b.docx", 100.0), ("kreuzberg", "b.docx", 3000.0),
+        ("pyo3", "c.docx", 100.0), ("kreuzberg", "c.docx", 2000.0),
+        ("pyo3", "x.pdf", 50.0), ("pypdfium2", "x.pdf", 50.0),
+    ]}
+    pooled["kreuzberg", "x.pdf"] = {"implementation": "kreuzberg", "case": "x.pdf", "error": "E: no"}
+    by_key = {(r["implementation"], r["case"]): r for r in peer_ratios(pooled)}
+    assert by_key["kreuzberg", "docx files"]["median_ratio"] == 20.0
+    assert by_key["kreuzberg", "docx files"]["n_files"] == 3
+    assert by_key["pypdfium2", "pdf files"]["median_ratio"] == 1.0
+    assert ("kreuzberg", "pdf files") not in by_key  # its only PDF failed
+
+
+def test_fidelity_summary_counts_passed_failed_and_declined_per_kind():
+    from bridgemark.suites.fidelity import summarize
+
+    raw = {"pyo3": [[
+        {"case": "a::exact", "kind": "exact", "passed": True, "declined": "", "detail": ""},
+        {"case": "b::exact", "kind": "exact", "passed": False, "declined": "", "detail": "got x"},
+        {"case": "c::words", "kind": "words", "passed": False, "declined": "reason", "detail": ""},
+    ]]}
+    rows = {r["case"]: r for r in summarize(raw)}
+    assert (rows["exact"]["passed"], rows["exact"]["failed"], rows["exact"]["declined"]) == (1, 1, 0)
+    assert rows["exact"]["failures"] == [{"case": "b::exact", "detail": "got x"}]
+    assert (rows["words"]["passed"], rows["words"]["failed"], rows["words"]["declined"]) == (0, 0, 1)
+
+
+def test_peer_and_fidelity_sections_render_with_goal_verdicts():
+    from bridgemark import report
+
+    doc = {"implementations": {}, "suites": {
+        "extraction": {"records": [{"implementation": "kreuzberg", "case": "docx files", "kind": "peer_ratio",
+                                    "reference": "pyo3", "method": "m", "median_ratio": 12.0,
+                                    "median_ratio_ci95_low": 9.0, "median_ratio_ci95_high": 15.0, "n_files": 3}]},
+        "fidelity": {"method": "m", "params": {"processes": 1}, "records": [
+            {"implementation": "pyo3", "case": "exact", "passed": 2, "failed": 1, "declined": 1,
+             "failures": [{"case": "b::exact", "detail": "got x"}]}]},
+    }}
+    run = report.Run(doc)
+    peers = "\n".join(report.section_peers(run))
+    assert "12× [9, 15]" in peers and "| met |" in peers
+    fid = "\n".join(report.section_fidelity(run))
+    assert "2/3 (1 declined)" in fid and "`b::exact`: got x" in fid

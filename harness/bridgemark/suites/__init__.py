@@ -27,7 +27,7 @@ from typing import Any, Callable
 from bridgemark import worker
 
 #: Suite names in run and report order.
-NAMES: tuple[str, ...] = ("extraction", "calls", "memory", "stress")
+NAMES: tuple[str, ...] = ("extraction", "fidelity", "calls", "memory", "stress")
 #: Status of an implementation that measured; others are "not built" or "failed".
 OK = "ok"
 
@@ -91,6 +91,18 @@ def run(
                     raw.setdefault(impl, []).append(records)
             on_worker_done(impl)
     return {"method": suite.METHOD, "params": params, "failures": failures, "records": suite.summarize(raw)}
+
+
+def implementations(name: str, requested: list[str]) -> list[str]:
+    """The requested implementations that suite ``name`` measures: a suite may declare
+    ``IMPLEMENTATIONS`` (e.g. fidelity: one bridge and the peers); peers are measured
+    only by suites that name them (they have no probes)."""
+    from bridgemark.registry import PEERS
+
+    wanted = getattr(module(name), "IMPLEMENTATIONS", None)
+    if wanted is not None:
+        return [i for i in requested if i in wanted]
+    return [i for i in requested if i not in PEERS or name == "extraction"]
 
 
 def worker_count(name: str, implementations: list[str], quick: bool) -> int:

@@ -16,11 +16,12 @@ from bridgemark import suites, worker
 
 #: Budgets. ``min_sample_ns``: one sample lasts at least this long (calibrated loops).
 #: ``warmups`` are extra discarded samples; the calibration runs before them (≥ 2 × min_sample_ns
-#: of calls, discarded) already warm up, which is why none are added: ~75 files × 8
-#: implementations × 5 processes must fit about 3 minutes of the 10-minute budget. Processes
-#: rather than samples: on shared VMs the median moves by tens of % between processes.
+#: of calls, discarded) already warm up, which is why none are added: ~110 files (DOCX and
+#: PDF) × 10 implementations (bridges, pure_python, direct_rust, peers) × 3 processes must
+#: fit about 4 minutes of the 10-minute budget. Processes rather than samples: on shared VMs
+#: the median moves by tens of % between processes.
 PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 5, "warmups": 0, "samples": 2, "min_sample_ns": 10_000_000},
+    "full": {"processes": 3, "warmups": 0, "samples": 3, "min_sample_ns": 10_000_000},
     "quick": {"processes": 2, "warmups": 0, "samples": 3, "min_sample_ns": 2_000_000},
 }
 METHOD = (
@@ -51,12 +52,46 @@ def summarize(raw: dict[str, list[list[dict]]]) -> list[dict]:
     """
     from bridgemark import stats
 
+    from bridgemark.registry import PEERS
+
     pooled = suites.pooled_timing(raw)
     out = []
     for (impl, case), rec in pooled.items():
         base = pooled.get((BASELINE, case))
-        if impl != BASELINE and "error" not in rec and base is not None and "error" not in base:
+        if impl not in (BASELINE, *PEERS) and "error" not in rec and base is not None and "error" not in base:
             diff, pct = stats.median_difference_ci(rec["samples_ns_per_iter"], base["samples_ns_per_iter"])
             rec = rec | diff.fields("overhead", "ns") | pct.fields("overhead", "pct")
         out.append(rec)
+    return out + peer_ratios(pooled)
+
+
+#: The bridge peers are compared with (any bridge would do: they do the same work).
+PEER_REFERENCE = "pyo3"
+
+
+def peer_ratios(pooled: dict[tuple[str, str], dict[str, Any]]) -> list[dict]:
+    """Per peer and file type: median over files of median(peer) / median(pyo3) per file,
+    with a 95% bootstrap interval over files; > 1 means bridgemark is faster.
+
+    Records: ``{"implementation": peer, "case": "docx files" | "pdf files", "kind": "peer_ratio",
+    "reference", "median_ratio", "median_ratio_ci95_low/high", "n_files", "ratios": {file: ratio}}``.
+    """
+    from bridgemark import stats
+    from bridgemark.registry import PEERS
+
+    out = []
+    for peer in PEERS:
+        for ext in ("docx", "pdf"):
+            ratios = {}
+            for (impl, case), rec in pooled.items():
+                ref = pooled.get((PEER_REFERENCE, case))
+                if impl == peer and case.endswith(f".{ext}") and ref and "error" not in rec and "error" not in ref:
+                    ratios[case] = rec["median_ns"] / ref["median_ns"]
+            if ratios:
+                est = stats.median_ci([[r] for r in ratios.values()])
+                out.append({"implementation": peer, "case": f"{ext} files", "kind": "peer_ratio",
+                            "reference": PEER_REFERENCE, "method": "median over files of per-file ratios of medians; "
+                            "95% CI: bootstrap over files", "median_ratio": est.value,
+                            "median_ratio_ci95_low": est.low, "median_ratio_ci95_high": est.high,
+                            "n_files": len(ratios), "ratios": ratios})
     return out
