@@ -42,6 +42,8 @@ pub struct Package<'a> {
     inflated: u64,
     /// The package relationships (`_rels/.rels`), read once.
     package_rels: Option<Vec<Relationship>>,
+    /// Names of the parts inflated so far, in order.
+    read_log: Vec<String>,
 }
 
 /// One relationship of a part: its type URI and resolved target part name.
@@ -72,7 +74,7 @@ impl<'a> Package<'a> {
                 index.entry(name.trim_start_matches('/').to_ascii_lowercase()).or_insert(i);
             }
         }
-        Ok(Self { bytes, archive, index, config: config.clone(), inflated: 0, package_rels: None })
+        Ok(Self { bytes, archive, index, config: config.clone(), inflated: 0, package_rels: None, read_log: Vec::new() })
     }
 
     /// Whether a part named `name` (case-insensitive, no leading `/`) exists.
@@ -83,18 +85,33 @@ impl<'a> Package<'a> {
     /// Inflates part `name` (case-insensitive) as UTF-8 text without a BOM;
     /// `Ok(None)` when the package has no such part.
     pub fn read_text(&mut self, name: &str) -> Result<Option<String>> {
-        let Some(&i) = self.index.get(&name.to_ascii_lowercase()) else {
+        let Some(buf) = self.read_bytes(name)? else {
             return Ok(None);
         };
-        let remaining = self.config.max_decompressed_bytes.saturating_sub(self.inflated);
-        let buf = self.inflate_entry(i, name, remaining)?;
-        self.inflated += buf.len() as u64;
         let mut text = String::from_utf8(buf)
             .map_err(|e| ExtractionError::corrupt(format!("part {name} is not valid UTF-8: {e}")))?;
         if text.starts_with('\u{feff}') {
             text.drain(..3);
         }
         Ok(Some(text))
+    }
+
+    /// Inflates part `name` (case-insensitive) under the size limit and checks its
+    /// CRC-32; `Ok(None)` when the package has no such part.
+    pub fn read_bytes(&mut self, name: &str) -> Result<Option<Vec<u8>>> {
+        let Some(&i) = self.index.get(&name.to_ascii_lowercase()) else {
+            return Ok(None);
+        };
+        let remaining = self.config.max_decompressed_bytes.saturating_sub(self.inflated);
+        let buf = self.inflate_entry(i, name, remaining)?;
+        self.inflated += buf.len() as u64;
+        self.read_log.push(name.to_owned());
+        Ok(Some(buf))
+    }
+
+    /// Names of the parts read so far, in reading order.
+    pub fn read_log(&self) -> &[String] {
+        &self.read_log
     }
 
     /// Inflates entry `i` (named `name`), refusing more than `limit` bytes of output.

@@ -21,6 +21,7 @@ from typing import Any
 from tqdm import tqdm
 
 from bridgemark import corpus, environment, report, stats, suites
+from bridgemark.suites import inflate
 from bridgemark.errors import ExtractionError
 from bridgemark.registry import IMPLEMENTATIONS, PEERS, WRAPPER_DEPTH, load
 from bridgemark.worker import DIRECT_RUST
@@ -48,7 +49,7 @@ def corpus_files(generated_dir: Path, quick: bool) -> dict[str, Path]:
 
     Labels: the path relative to the shared corpus (``kreuzberg/fake.docx``), or
     ``generated/<name>`` for the generated files; every DOCX, then every PDF. ``quick``: the
-    generated files and the seed documents only.
+    generated files, the seed documents and the inflate suite's files only.
     """
     shared = corpus.shared_corpus_dir()
     files = {}
@@ -58,7 +59,7 @@ def corpus_files(generated_dir: Path, quick: bool) -> dict[str, Path]:
         else:
             files[f"generated/{path.name}"] = path
     if quick:
-        seeds = (*corpus.SEED_FILES, corpus.SEED_PDF)
+        seeds = (*corpus.SEED_FILES, corpus.SEED_PDF, *inflate.FILES)
         files = {k: v for k, v in files.items() if k.startswith("generated/") or k in seeds}
     return files
 

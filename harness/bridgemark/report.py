@@ -268,6 +268,19 @@ def section_peers(run: Run) -> list[str]:
             table(["peer", "files", "median ratio [95% CI]", "n files", "goal", "verdict"], rows), ""]
 
 
+def section_inflate(run: Run) -> list[str]:
+    body = run.suite("inflate")
+    if not body or not body["records"]:
+        return []
+    rows = [[f"`{r['case']}`", "error: " + r["error"] if "error" in r else fmt_ns(r["extract_median_ns"]),
+             DASH if "error" in r else fmt_ns(r["inflate_median_ns"]),
+             DASH if "error" in r else f"{r['ratio']:.3g}× [{r['ratio_ci95_low']:.3g}, {r['ratio_ci95_high']:.3g}]",
+             DASH if "error" in r else str(r["n"])] for r in body["records"]]
+    return ["## The core against inflating alone", "", _method(run, "inflate"),
+            "Goal (issue #3): ≤ 3× on `unstructured/handbook-872p.docx`.", "",
+            table(["file", "extract (median)", "inflate only (median)", "ratio [95% CI]", "n"], rows), ""]
+
+
 def section_fidelity(run: Run) -> list[str]:
     body = run.suite("fidelity")
     if not body or not body["records"]:
@@ -340,7 +353,7 @@ def render(document: dict[str, Any]) -> str:
             parts += section(run)
     if present & {"calls", "extraction"}:
         parts += section_industry(run)
-    parts += section_peers(run) + section_fidelity(run)
+    parts += section_peers(run) + section_inflate(run) + section_fidelity(run)
     if "calls" in present:
         parts += section_calls(run)
     if "extraction" in present:

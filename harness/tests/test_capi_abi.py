@@ -3,7 +3,9 @@
 Parity with the other bridges is tested elsewhere; here: the header's status codes are
 ``bridgemark.errors``' codes, the cdef derived from the header is complete, the probes
 are native callables (equal wrapper depth), errors carry the core's message on every
-path, and the library is found through ``BRIDGEMARK_LIB``.
+path, the library is found through ``BRIDGEMARK_LIB``, and ``password``/``config`` are
+marshalled as PyO3 does (same signatures, same exceptions for bad values; NULL reaches
+the C ABI when both are ``None``).
 """
 
 from __future__ import annotations
@@ -17,10 +19,24 @@ import types
 import pytest
 
 import bridgemark
-from bridgemark.errors import ERROR_CLASSES, CorruptDocumentError, UnsupportedFormatError
+from bridgemark import Config, corpus
+from bridgemark.errors import (
+    ERROR_CLASSES,
+    CorruptDocumentError,
+    InternalError,
+    LimitExceededError,
+    PasswordRequiredError,
+    UnsupportedFormatError,
+)
 
 C_ABI_BRIDGES = ("ctypes", "cffi_abi", "cffi_api", "capi")
 NATIVE_PROBES = ("noop", "add", "spin", "leak")
+#: Encrypted PDFs of the shared corpus and their passwords.
+PASSWORD_PDFS = {
+    "pypdf/libreoffice-writer-password.pdf": "openpassword",
+    "unstructured/password.pdf": "password",
+    "tika/testPassword4Spaces.pdf": "    ",
+}
 
 
 @pytest.fixture(params=C_ABI_BRIDGES)
@@ -29,6 +45,31 @@ def bridge(request):
         return bridgemark.load(request.param)
     except ImportError as exc:  # not built: `make build-capi`
         pytest.skip(f"{request.param} not built: {exc}")
+
+
+@pytest.fixture(scope="module")
+def reference():
+    """PyO3: the bridge whose signatures and conversions the C-ABI bridges follow."""
+    try:
+        return bridgemark.load("pyo3")
+    except ImportError as exc:
+        pytest.skip(f"pyo3 not built: {exc}")
+
+
+def shared(rel: str) -> str:
+    """A shared-corpus file, or skips the test when the corpus is not here."""
+    root = corpus.shared_corpus_dir()
+    if root is None or not (root / rel).is_file():
+        pytest.skip(f"shared corpus file {rel} not available")
+    return str(root / rel)
+
+
+def outcome(fn, *args, **kwargs):
+    """``fn(...)``'s result, or ``(exception type, message)`` when it raises."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception as e:  # noqa: BLE001 - the exception *is* the outcome under test
+        return (type(e), str(e))
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +136,7 @@ def test_echo_round_trips_utf8_of_every_size(bridge):
         assert bridge.echo(text) == text
 
 
-def test_results_survive_their_native_free(bridge):
+def test_results_survive_their_native_free(bridge, reference):
     first = bridge.make_result(100, 2)
     second = bridge.make_result(100, 2)
     assert first == second and first.tables[1][2][0] == "t1r2c0"
@@ -105,7 +146,133 @@ def test_results_survive_their_native_free(bridge):
         "created": "2026-01-01T00:00:00Z",
         "modified": "2026-01-02T00:00:00Z",
         "page_count": 1,
+        "word_count": 16,
+        "comments": ["a comment"],
     }
+    assert list(first.metadata) == list(reference.make_result(100, 2).metadata)  # key order too
+
+
+def test_none_default_and_positional_or_keyword_arguments_agree(bridge):
+    path = shared("kreuzberg/lorem_ipsum.docx")
+    data = open(path, "rb").read()
+    expected = bridge.extract_file(path)
+    assert bridge.extract_file(path, None, None) == expected
+    assert bridge.extract_file(path=path, password=None, config=Config()) == expected
+    assert bridge.extract_bytes(data, None, None, None) == expected
+    assert bridge.extract_bytes(data=data, mime_type=None, password="unused", config=Config()) == expected
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.extract_file(),
+        lambda m: m.extract_file("x", None, None, None),
+        lambda m: m.extract_file("x", pat="y"),
+        lambda m: m.extract_file("x", path="y"),
+        lambda m: m.extract_bytes(b"", data=b""),
+        lambda m: m.extract_bytes(b"", mime_type=5),
+        lambda m: m.extract_file("x", password=5),
+        lambda m: m.extract_file("x", password="\udc80"),
+        lambda m: m.panic(b"x"),
+    ],
+    ids=["missing", "too-many", "unknown-kw", "twice", "bytes-twice", "mime-int", "password-int", "surrogate", "panic-bytes"],
+)
+def test_bad_calls_raise_what_pyo3_raises(bridge, reference, call):
+    got, expected = outcome(call, bridge), outcome(call, reference)
+    assert isinstance(expected, tuple) and got == expected
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [
+        {"max_xml_depth": -1},
+        {"max_xml_depth": 2**32},
+        {"max_pages": 2**70},
+        {"max_decompressed_bytes": -1},
+        {"max_zip_entries": 2**64},
+        {"max_pages": "x"},
+        {"max_xml_depth": 1.5},
+    ],
+    ids=str,
+)
+def test_out_of_range_config_raises_what_pyo3_raises_never_wraps(bridge, reference, limits):
+    path = shared("kreuzberg/lorem_ipsum.docx")
+    config = Config(**limits)
+    got, expected = outcome(bridge.extract_file, path, config=config), outcome(reference.extract_file, path, config=config)
+    assert expected[0] in (OverflowError, TypeError)
+    assert got == expected
+    assert outcome(bridge.extract_bytes, b"", config=config) == expected
+
+
+def test_config_that_is_not_a_config_is_attribute_error(bridge, reference):
+    got = outcome(bridge.extract_file, "/nonexistent.docx", config="deep")
+    assert got == outcome(reference.extract_file, "/nonexistent.docx", config="deep")
+    assert got[0] is AttributeError
+
+
+def test_limits_reach_the_core(bridge, reference):
+    path = shared("kreuzberg/lorem_ipsum.docx")
+    for config in (Config(max_xml_depth=3), Config(max_zip_entries=2), Config(max_decompressed_bytes=10)):
+        got = outcome(bridge.extract_file, path, config=config)
+        assert got[0] is LimitExceededError
+        assert got == outcome(reference.extract_file, path, config=config)
+        assert outcome(bridge.extract_bytes, open(path, "rb").read(), config=config) == got
+
+
+@pytest.mark.parametrize("rel", sorted(PASSWORD_PDFS))
+def test_password_pdf_needs_and_takes_its_password(bridge, reference, rel):
+    path, password = shared(rel), PASSWORD_PDFS[rel]
+    with pytest.raises(PasswordRequiredError):
+        bridge.extract_file(path)
+    assert outcome(bridge.extract_file, path, "wrong") == outcome(reference.extract_file, path, "wrong")
+    opened = bridge.extract_file(path, password)
+    assert opened.content and opened == reference.extract_file(path, password=password)
+    assert bridge.extract_bytes(open(path, "rb").read(), password=password) == opened
+    # a password built at run time (not interned) must stay alive through the call
+    assert bridge.extract_file(path, "".join(list(password)), Config(max_pages=5)) == opened
+
+
+def test_panic_probe_is_internal_error_with_pyo3_message(bridge, reference):
+    for message in ("x", "", "héllo ✓"):
+        with pytest.raises(InternalError) as got:
+            bridge.panic(message)
+        assert str(got.value) == f"internal error (Rust panic): {message}"
+        assert outcome(reference.panic, message) == (InternalError, str(got.value))
+
+
+def test_ctypes_passes_null_config_when_password_and_config_are_none(monkeypatch):
+    module = pytest.importorskip("bridgemark_ctypes")
+    seen = []
+    real = module._extract_file
+
+    def spy(path, n, config, out):
+        seen.append(config)
+        return real(path, n, config, out)
+
+    monkeypatch.setattr(module, "_extract_file", spy)
+    with pytest.raises(FileNotFoundError):
+        module.extract_file("/nonexistent.docx")
+    with pytest.raises(FileNotFoundError):
+        module.extract_file("/nonexistent.docx", config=Config(max_pages=7))
+    assert seen[0] is None and seen[1].max_pages == 7 and not seen[1].password.ptr
+
+
+def test_cffi_passes_null_config_when_password_and_config_are_none(cffi_helpers):
+    cffi = pytest.importorskip("bridgemark_cffi_abi")
+    seen = []
+
+    def spy(path, n, config, out):  # reads the config during the call: the password buffer dies after it
+        pw = None if config == cffi.ffi.NULL else cffi.ffi.unpack(config.password.ptr, config.password.len)
+        seen.append(None if config == cffi.ffi.NULL else (config.max_pages, pw))
+        return cffi.lib.bm_extract_file(path, n, config, out)
+
+    lib = types.SimpleNamespace(**{n: getattr(cffi.lib, n) for n in dir(cffi.lib) if n.startswith("bm_")})
+    lib.bm_extract_file = spy
+    extract_file = cffi_helpers.bind(cffi.ffi, lib)[0]
+    for config in (None, Config(max_pages=7)):
+        with pytest.raises(FileNotFoundError, match="no such file or directory: /nonexistent.docx"):
+            extract_file("/nonexistent.docx", "pw", config) if config else extract_file("/nonexistent.docx")
+    assert seen == [None, (7, b"pw")]
 
 
 @pytest.mark.parametrize("module", ["bridgemark_ctypes", "bridgemark_cffi_abi"])

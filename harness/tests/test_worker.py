@@ -189,3 +189,12 @@ def test_command_runs_bridges_in_python_and_direct_rust_in_the_bench_binary():
     assert worker.command("pyo3", "calls", {}, ["noop"])[:4] == [sys.executable, "-m", "bridgemark.worker", "pyo3"]
     assert worker.command("direct_rust", "calls", {}, ["noop"]) == [
         str(worker.BENCH_BINARY), "calls", "--params", "{}", "noop"]
+
+
+def test_prefixed_raw_cases_get_their_file_label():
+    from bridgemark.suites import _label
+
+    labels = {"/abs/x.docx": "shared/x.docx"}
+    assert _label("/abs/x.docx", labels) == "shared/x.docx"
+    assert _label("extract:/abs/x.docx", labels) == "extract:shared/x.docx"
+    assert _label("noop", labels) == "noop"

@@ -12,6 +12,8 @@
 //!   each of `points` chunks after a warm-up: `{"case", "warmup_iterations", "iterations", "rss_bytes"}`.
 //! - `stress`: CASEs = file paths; round-robin for `duration_ms`, per `window_ms` window the
 //!   calls and RSS.
+//! - `inflate` (direct Rust only): CASE = DOCX path; timing records `extract:PATH` (the core on
+//!   the bytes in memory) and `inflate:PATH` (only inflating the parts the core reads).
 //!
 //! Every call's result goes through `black_box`, so nothing is optimised away; the
 //! probes are called through `black_box`ed function pointers where they have no result.
@@ -22,7 +24,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use bridgemark_core::{Config, ErrorKind, extract_file, probe};
+use bridgemark_core::{Config, ErrorKind, docx, extract_bytes, extract_file, probe};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -107,6 +109,32 @@ fn extraction(p: &Params, cases: &[String]) -> Vec<Value> {
             }),
         })
         .collect()
+}
+
+/// Suite `inflate` (direct Rust only): per DOCX, the core on the file's bytes in memory
+/// (`extract:PATH`) and only the inflation of the parts it reads (`inflate:PATH`, same
+/// inflater and checks, `docx::inflate_parts`), so their ratio is the cost above inflating.
+fn inflate(p: &Params, cases: &[String]) -> Vec<Value> {
+    let config = Config::DEFAULT;
+    let mut out = Vec::new();
+    for path in cases {
+        let (extract_case, inflate_case) = (format!("extract:{path}"), format!("inflate:{path}"));
+        let prepared = std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|b| docx::parts_read(&b, &config).map(|parts| (b, parts)).map_err(|e| e.message));
+        match prepared {
+            Err(e) => out.extend([error_record(&extract_case, &e), error_record(&inflate_case, &e)]),
+            Ok((bytes, parts)) => {
+                out.push(timing(&extract_case, p, || {
+                    black_box(extract_bytes(black_box(&bytes), None, &config).ok());
+                }));
+                out.push(timing(&inflate_case, p, || {
+                    black_box(docx::inflate_parts(black_box(&bytes), &parts, &config).ok());
+                }));
+            }
+        }
+    }
+    out
 }
 
 fn calls(p: &Params, cases: &[String]) -> Result<Vec<Value>, String> {
@@ -269,6 +297,7 @@ fn run(args: &[String]) -> Result<Value, String> {
         "calls" => calls(&p, cases)?,
         "memory" => memory(&p, cases)?,
         "stress" => stress(&p, cases),
+        "inflate" => inflate(&p, cases),
         other => return Err(format!("unknown suite {other:?}; {usage}")),
     };
     Ok(

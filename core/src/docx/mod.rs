@@ -30,7 +30,28 @@ const REL_COMMENTS: &str = "/comments";
 /// Errors: `Corrupt` (bad ZIP, missing main part, malformed XML, invalid UTF-8),
 /// `UnsupportedFormat` (a ZIP that is not a Word document), `LimitExceeded`.
 pub fn extract(bytes: &[u8], config: &Config) -> Result<ExtractionResult> {
+    extract_from(&mut Package::open(bytes, config)?, config)
+}
+
+/// The parts [`extract`] inflates for `bytes`, in reading order (the bench's inflate-only baseline).
+pub fn parts_read(bytes: &[u8], config: &Config) -> Result<Vec<String>> {
     let mut package = Package::open(bytes, config)?;
+    extract_from(&mut package, config)?;
+    Ok(package.read_log().to_vec())
+}
+
+/// Opens the package in `bytes` and inflates `parts` exactly as [`extract`] does (same
+/// inflater, limit and CRC check), and nothing more; returns the bytes inflated.
+pub fn inflate_parts(bytes: &[u8], parts: &[String], config: &Config) -> Result<u64> {
+    let mut package = Package::open(bytes, config)?;
+    let mut total = 0;
+    for part in parts {
+        total += package.read_bytes(part)?.map_or(0, |b| b.len() as u64);
+    }
+    Ok(total)
+}
+
+fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<ExtractionResult> {
     let main = package.main_part()?;
     let xml = package
         .read_text(&main)?
@@ -47,7 +68,7 @@ pub fn extract(bytes: &[u8], config: &Config) -> Result<ExtractionResult> {
 
     let mut stories: Vec<Story> = Vec::new();
     for target in section_parts(&body.references, &rels, true) {
-        stories.extend(read_story(&mut package, &target, StoryKind::Flow, config)?);
+        stories.extend(read_story(package, &target, StoryKind::Flow, config)?);
     }
     let footers = section_parts(&body.references, &rels, false);
     let diagrams: Vec<String> = body
@@ -57,18 +78,18 @@ pub fn extract(bytes: &[u8], config: &Config) -> Result<ExtractionResult> {
         .collect();
     stories.push(body);
     for target in diagrams {
-        stories.extend(read_story(&mut package, &target, StoryKind::Flow, config)?);
+        stories.extend(read_story(package, &target, StoryKind::Flow, config)?);
     }
     for suffix in [REL_FOOTNOTES, REL_ENDNOTES] {
         if let Some(target) = find_rel(&rels, suffix) {
-            stories.extend(read_story(&mut package, target, StoryKind::Notes, config)?);
+            stories.extend(read_story(package, target, StoryKind::Notes, config)?);
         }
     }
     for target in footers {
-        stories.extend(read_story(&mut package, &target, StoryKind::Flow, config)?);
+        stories.extend(read_story(package, &target, StoryKind::Flow, config)?);
     }
     let comments = match find_rel(&rels, REL_COMMENTS) {
-        Some(target) => read_story(&mut package, target, StoryKind::Comments, config)?.map(|s| s.items),
+        Some(target) => read_story(package, target, StoryKind::Comments, config)?.map(|s| s.items),
         None => None,
     };
 
@@ -83,7 +104,7 @@ pub fn extract(bytes: &[u8], config: &Config) -> Result<ExtractionResult> {
         }
         tables.extend(s.tables);
     }
-    let mut metadata = read_metadata(&mut package)?;
+    let mut metadata = read_metadata(package)?;
     metadata.comments = comments.unwrap_or_default();
     Ok(ExtractionResult { content, mime_type: DOCX.to_owned(), metadata, tables })
 }

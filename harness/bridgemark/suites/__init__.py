@@ -27,7 +27,7 @@ from typing import Any, Callable
 from bridgemark import worker
 
 #: Suite names in run and report order.
-NAMES: tuple[str, ...] = ("extraction", "fidelity", "calls", "memory", "stress")
+NAMES: tuple[str, ...] = ("extraction", "fidelity", "inflate", "calls", "memory", "stress")
 #: Status of an implementation that measured; others are "not built" or "failed".
 OK = "ok"
 
@@ -87,10 +87,19 @@ def run(
                 if out["status"] != OK:
                     status[impl] = {"status": out["status"], "error": out.get("error", "")}
                 else:
-                    records = [r | {"case": (labels or {}).get(r["case"], r["case"])} for r in out["records"]]
+                    records = [r | {"case": _label(r["case"], labels or {})} for r in out["records"]]
                     raw.setdefault(impl, []).append(records)
             on_worker_done(impl)
     return {"method": suite.METHOD, "params": params, "failures": failures, "records": suite.summarize(raw)}
+
+
+def _label(case: str, labels: dict[str, str]) -> str:
+    """The stored name of a raw case: its label, also behind a ``kind:`` prefix
+    (``extract:/abs/path`` → ``extract:unstructured/x.docx``)."""
+    if case in labels:
+        return labels[case]
+    prefix, sep, rest = case.partition(":")
+    return f"{prefix}:{labels[rest]}" if sep and rest in labels else case
 
 
 def implementations(name: str, requested: list[str]) -> list[str]:

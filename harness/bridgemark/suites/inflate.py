@@ -1,0 +1,63 @@
+"""Suite ``inflate``: the core's cost above inflating, direct Rust only.
+
+For each large DOCX, the bench binary times the whole extraction of the file's bytes in
+memory and, separately, only the inflation of the ZIP parts that extraction reads (same
+inflater, size limit and CRC check: ``bridgemark_core::docx::inflate_parts``). The
+figure is their ratio: how many times the time needed just to inflate the XML the core
+spends in all (issue #3's goal: ≤ 3× on ``unstructured/handbook-872p.docx``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bridgemark import suites, worker
+
+IMPLEMENTATIONS: tuple[str, ...] = (worker.DIRECT_RUST,)
+#: Files measured: the shared corpus's largest DOCX and the largest generated one.
+FILES: tuple[str, ...] = ("unstructured/handbook-872p.docx", "generated/paragraphs-1000.docx")
+PARAMS: dict[str, dict[str, int]] = {
+    "full": {"processes": 3, "warmups": 1, "samples": 5, "min_sample_ns": 50_000_000},
+    "quick": {"processes": 2, "warmups": 0, "samples": 3, "min_sample_ns": 10_000_000},
+}
+METHOD = (
+    "direct Rust (bridgemark-bench inflate): extract_bytes on the file's bytes in memory vs inflating only "
+    "the parts it reads (docx::inflate_parts), calibrated loops as in (a); figure = median(extract) / "
+    "median(inflate), 95% bootstrap CI."
+)
+
+
+def cases(files: dict[str, Path]) -> dict[str, str]:
+    """Absolute path → label, for the :data:`FILES` present."""
+    return {str(files[label]): label for label in FILES if label in files}
+
+
+def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
+    """Only the Rust bench binary measures this suite."""
+    raise NotImplementedError("the inflate suite is measured by bridgemark-bench only")
+
+
+def summarize(raw: dict[str, list[list[dict]]]) -> list[dict]:
+    """Per file: ``ratio`` = median(extract) / median(inflate) with its 95% CI, both medians kept."""
+    from bridgemark import stats
+
+    pooled = suites.pooled_timing(raw)
+    out = []
+    for (impl, case), rec in pooled.items():
+        if not case.startswith("extract:"):
+            continue
+        label = case.removeprefix("extract:")
+        base = pooled.get((impl, f"inflate:{label}"))
+        head = {"implementation": impl, "case": label}
+        if "error" in rec or base is None or "error" in base:
+            out.append(head | {"error": rec.get("error") or (base or {}).get("error", "not measured")})
+            continue
+        _, pct = stats.median_difference_ci(rec["samples_ns_per_iter"], base["samples_ns_per_iter"])
+        to_ratio = lambda v: None if v is None else 1 + v / 100  # noqa: E731
+        out.append(head | {
+            "method": METHOD, "extract_median_ns": rec["median_ns"], "inflate_median_ns": base["median_ns"],
+            "ratio": to_ratio(pct.value), "ratio_ci95_low": to_ratio(pct.low), "ratio_ci95_high": to_ratio(pct.high),
+            "n": rec["n"], "n_processes": rec["n_processes"],
+        })
+    return out
