@@ -24,12 +24,29 @@ namespace bridgemark {
 // The result structs shared with Rust (fields and absence conventions in src/lib.rs):
 //   ExtractionResult { rust::String content, mime_type; Metadata metadata; rust::Vec<Table> tables; }
 //   Metadata { title/created/modified: rust::String + has_* flag (absent when false);
-//              authors: rust::Vec<rust::String> (empty = absent); page_count: int64, -1 = absent }
+//              authors, comments: rust::Vec<rust::String> (empty = absent);
+//              page_count, word_count: int64, -1 = absent (otherwise 0..=UINT32_MAX) }
 //   Table { rust::Vec<Row> rows; }   Row { rust::Vec<rust::String> cells; }  (rows may be ragged)
 using ExtractionResult = ffi::ExtractionResult;
 using Metadata = ffi::Metadata;
 using Table = ffi::Table;
 using Row = ffi::Row;
+
+// Settings of one extraction: bridgemark_core::Config. The defaults are the core's
+// (Config::DEFAULT; the crate's tests check they agree through ffi::default_limits).
+struct Config {
+  // Password for encrypted documents (PDF), UTF-8; nullopt = none given (an empty
+  // string is a password). Copied into Rust only when present.
+  std::optional<std::string> password;
+  // Largest total number of bytes inflated from the ZIP parts read (512 MiB).
+  std::uint64_t max_decompressed_bytes = 512ull * 1024 * 1024;
+  // Largest number of entries a ZIP container may declare.
+  std::uint64_t max_zip_entries = 10'000;
+  // Deepest XML element nesting accepted.
+  std::uint32_t max_xml_depth = 256;
+  // Most pages read from a paged document.
+  std::uint32_t max_pages = 100'000;
+};
 
 // Stable error codes, identical to bridgemark_core::ErrorKind, the C ABI's bm_status
 // and bridgemark.errors.ERROR_CLASSES in Python. Never renumbered, never reused.
@@ -62,17 +79,19 @@ class Error : public std::runtime_error {
 
 // Reads and extracts the file at `path`: raw OS path bytes (Unix: any bytes but NUL,
 // not necessarily UTF-8; a NUL makes an InvalidArgument error). Format detected from
-// the file's bytes, never its name. Default resource limits (bridgemark_core::Config).
+// the file's bytes, never its name. Password and limits from `config`.
 // Throws Error: NotFound, IsADirectory, PermissionDenied, Io, then as extract_bytes.
-ExtractionResult extract_file(std::string_view path);
+ExtractionResult extract_file(std::string_view path, const Config &config = Config());
 
 // Extracts the document in `data` (raw bytes, only read during the call). Without
 // `mime_type` the format is detected from the bytes; with one (UTF-8, may be empty)
 // it names the format, and one the core does not read is UnsupportedFormat.
-// Throws Error: UnsupportedFormat, Corrupt, PasswordRequired, LimitExceeded, Internal;
-// std::invalid_argument when `mime_type` is not UTF-8.
+// Throws Error: UnsupportedFormat, Corrupt, PasswordRequired (encrypted and no or a
+// wrong password), LimitExceeded (a limit of `config`), Internal;
+// std::invalid_argument when `mime_type` or the password is not UTF-8.
 ExtractionResult extract_bytes(std::string_view data,
-                               std::optional<std::string_view> mime_type = std::nullopt);
+                               std::optional<std::string_view> mime_type = std::nullopt,
+                               const Config &config = Config());
 
 // ---- Probes: known work (or none) to isolate the bridge's own cost. ----
 
@@ -95,5 +114,14 @@ void spin(std::uint64_t ns) noexcept;
 // Allocates `n_bytes` bytes, writes each, and never frees them: the leak detector's
 // positive control. Throws Error (Internal) on a size overflow.
 void leak(std::size_t n_bytes);
+
+// Test-only: Rust panics with `message` (UTF-8, else std::invalid_argument) and the
+// panic is caught. Always throws Error (Internal, "internal error (Rust panic): <message>").
+[[noreturn]] void panic(std::string_view message);
+
+namespace ffi {
+// The limits of a default-constructed Config, for the crate's tests (see src/lib.rs).
+Limits default_limits() noexcept;
+}  // namespace ffi
 
 }  // namespace bridgemark

@@ -5,10 +5,12 @@
 // exception translator below. The GIL is released while the core extracts and while
 // `spin` spins, nowhere else (as in the PyO3 bridge and the C-API floor). Probes are
 // bound straight to the C++ API so that a bare call costs pybind11's own dispatch.
+// Arguments, defaults and argument errors follow the PyO3 bridge (py_pyo3/src/lib.rs).
 #include <pybind11/gil_safe_call_once.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cstdint>
 #include <exception>
 #include <optional>
 #include <string>
@@ -73,6 +75,8 @@ py::dict to_dict(const bridgemark::Metadata &m) {
   if (m.has_created) meta["created"] = to_str(m.created);
   if (m.has_modified) meta["modified"] = to_str(m.modified);
   if (m.page_count >= 0) meta["page_count"] = py::int_(m.page_count);
+  if (m.word_count >= 0) meta["word_count"] = py::int_(m.word_count);
+  if (!m.comments.empty()) meta["comments"] = to_list(m.comments);
   return meta;
 }
 
@@ -85,6 +89,52 @@ py::bytes os_path_bytes(py::handle path) {
                          std::string(Py_TYPE(fspath.ptr())->tp_name));
   }
   return py::reinterpret_steal<py::bytes>(checked(PyUnicode_EncodeFSDefault(fspath.ptr())).release());
+}
+
+// Attribute `name` of a `bridgemark.Config` as u64, with PyO3's errors (int-like via
+// __index__; OverflowError when negative or above 2**64 - 1; TypeError otherwise).
+std::uint64_t u64_attr(py::handle config, const char *name) {
+  py::object index = checked(PyNumber_Index(py::getattr(config, name).ptr()));
+  const unsigned long long value = PyLong_AsUnsignedLongLong(index.ptr());
+  if (value == static_cast<unsigned long long>(-1) && PyErr_Occurred()) throw py::error_already_set();
+  return value;
+}
+
+// Attribute `name` of a `bridgemark.Config` as u32, with PyO3's errors (through a C
+// long, as PyO3 does: OverflowError "out of range integral type conversion attempted").
+std::uint32_t u32_attr(py::handle config, const char *name) {
+  py::object value = py::getattr(config, name);
+  const long v = PyLong_AsLong(value.ptr());
+  if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+  if (v < 0 || static_cast<unsigned long>(v) > UINT32_MAX) {
+    PyErr_SetString(PyExc_OverflowError, "out of range integral type conversion attempted");
+    throw py::error_already_set();
+  }
+  return static_cast<std::uint32_t>(v);
+}
+
+// The core's settings from `password: str | None` and `config: bridgemark.Config | None`
+// (None = the core's defaults, read without touching Python). Like PyO3's to_config:
+// the four limits are read in declaration order, each converted as it is read.
+bridgemark::Config to_config(py::handle password, py::handle config) {
+  bridgemark::Config out;
+  if (!password.is_none()) {
+    if (!PyUnicode_Check(password.ptr())) {
+      throw py::type_error("'" + std::string(Py_TYPE(password.ptr())->tp_name) +
+                           "' object is not an instance of 'str'");
+    }
+    Py_ssize_t size = 0;
+    const char *utf8 = PyUnicode_AsUTF8AndSize(password.ptr(), &size);
+    if (utf8 == nullptr) throw py::error_already_set();  // UnicodeEncodeError (a lone surrogate)
+    out.password.emplace(utf8, static_cast<std::size_t>(size));
+  }
+  if (!config.is_none()) {
+    out.max_decompressed_bytes = u64_attr(config, "max_decompressed_bytes");
+    out.max_zip_entries = u64_attr(config, "max_zip_entries");
+    out.max_xml_depth = u32_attr(config, "max_xml_depth");
+    out.max_pages = u32_attr(config, "max_pages");
+  }
+  return out;
 }
 
 }  // namespace
@@ -137,26 +187,33 @@ PYBIND11_MODULE(bridgemark_pybind11, m) {
 
   m.def(
       "extract_file",
-      [](py::handle path) {
+      [](py::handle path, py::handle password, py::handle config) {
         py::bytes raw = os_path_bytes(path);
         std::string_view bytes = raw;
+        const bridgemark::Config settings = to_config(password, config);
         py::gil_scoped_release nogil;
-        return bridgemark::extract_file(bytes);
+        return bridgemark::extract_file(bytes, settings);
       },
-      py::arg("path"),
-      "extract_file(path: str | os.PathLike) -> ExtractionResult\n\n"
+      py::arg("path"), py::arg("password") = py::none(), py::arg("config") = py::none(),
+      "extract_file(path: str | os.PathLike, password: str | None = None, config: Config | None = None) "
+      "-> ExtractionResult\n\n"
       "Reads and extracts the document at `path`. Raises the `bridgemark.errors` classes\n"
-      "(`FileNotFoundError`, `UnsupportedFormatError`, `CorruptDocumentError`, ...).");
+      "(`FileNotFoundError`, `UnsupportedFormatError`, `CorruptDocumentError`,\n"
+      "`PasswordRequiredError`, `LimitExceededError`, ...).");
 
   m.def(
       "extract_bytes",
-      [](const py::bytes &data, std::optional<std::string_view> mime_type) {
+      [](const py::bytes &data, std::optional<std::string_view> mime_type, py::handle password,
+         py::handle config) {
         std::string_view bytes = data;
+        const bridgemark::Config settings = to_config(password, config);
         py::gil_scoped_release nogil;
-        return bridgemark::extract_bytes(bytes, mime_type);
+        return bridgemark::extract_bytes(bytes, mime_type, settings);
       },
-      py::arg("data"), py::arg("mime_type") = py::none(),
-      "extract_bytes(data: bytes, mime_type: str | None = None) -> ExtractionResult\n\n"
+      py::arg("data"), py::arg("mime_type") = py::none(), py::arg("password") = py::none(),
+      py::arg("config") = py::none(),
+      "extract_bytes(data: bytes, mime_type: str | None = None, password: str | None = None, "
+      "config: Config | None = None) -> ExtractionResult\n\n"
       "Extracts the document in `data` (format detected from the bytes unless `mime_type` names it).");
 
   m.def("noop", &bridgemark::noop, "noop() -> None: the bare call.");
@@ -168,4 +225,6 @@ PYBIND11_MODULE(bridgemark_pybind11, m) {
         "spin(ns: int) -> None: busy-waits `ns` nanoseconds with the GIL released.");
   m.def("leak", &bridgemark::leak, py::arg("n_bytes"),
         "leak(n_bytes: int) -> None: leaks `n_bytes` bytes on purpose (leak-detector control).");
+  m.def("panic", &bridgemark::panic, py::arg("message"),
+        "panic(message: str) -> None: test-only; the core panics, Python sees `InternalError`.");
 }

@@ -54,15 +54,39 @@ rust::Slice<const std::uint8_t> as_bytes(std::string_view s) noexcept {
   return {reinterpret_cast<const std::uint8_t *>(s.data()), s.size()};
 }
 
-}  // namespace
+// `s` as a rust::Str, or an empty one when absent (then its presence flag is false).
+// Throws std::invalid_argument when `s` is not UTF-8.
+rust::Str as_str(const std::optional<std::string_view> &s) {
+  return s ? rust::Str(s->data(), s->size()) : rust::Str();
+}
+rust::Str as_str(const std::optional<std::string> &s) { return s ? rust::Str(*s) : rust::Str(); }
 
-ExtractionResult extract_file(std::string_view path) {
-  return translated([&] { return ffi::extract_file(as_bytes(path)); });
+ffi::Limits limits_of(const Config &config) noexcept {
+  return {config.max_decompressed_bytes, config.max_zip_entries, config.max_xml_depth,
+          config.max_pages};
 }
 
-ExtractionResult extract_bytes(std::string_view data, std::optional<std::string_view> mime_type) {
-  const rust::Str mime = mime_type ? rust::Str(mime_type->data(), mime_type->size()) : rust::Str();
-  return translated([&] { return ffi::extract_bytes(as_bytes(data), mime, mime_type.has_value()); });
+}  // namespace
+
+ffi::Limits ffi::default_limits() noexcept { return limits_of(Config()); }
+
+ExtractionResult extract_file(std::string_view path, const Config &config) {
+  const rust::Str password = as_str(config.password);
+  const ffi::Limits limits = limits_of(config);
+  return translated([&] {
+    return ffi::extract_file(as_bytes(path), password, config.password.has_value(), limits);
+  });
+}
+
+ExtractionResult extract_bytes(std::string_view data, std::optional<std::string_view> mime_type,
+                               const Config &config) {
+  const rust::Str mime = as_str(mime_type);
+  const rust::Str password = as_str(config.password);
+  const ffi::Limits limits = limits_of(config);
+  return translated([&] {
+    return ffi::extract_bytes(as_bytes(data), mime, mime_type.has_value(), password,
+                              config.password.has_value(), limits);
+  });
 }
 
 void noop() noexcept { ffi::noop(); }
@@ -79,6 +103,13 @@ void spin(std::uint64_t ns) noexcept { ffi::spin(ns); }
 
 void leak(std::size_t n_bytes) {
   translated([&] { ffi::leak(n_bytes); });
+}
+
+void panic(std::string_view message) {
+  const rust::Str text(message.data(), message.size());
+  translated([&] { ffi::panic(text); });
+  // ffi::panic never returns normally (the probe always fails).
+  throw Error(static_cast<std::uint32_t>(ErrorCode::Internal), "panic probe returned");
 }
 
 }  // namespace bridgemark

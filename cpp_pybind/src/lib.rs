@@ -1,8 +1,9 @@
 //! cxx bridge: `bridgemark-core` as plain data and functions C++ can call.
 //!
 //! Thin glue only: every function below calls the core function of the same name
-//! (with [`Config::DEFAULT`], under [`catch_panic`] where it can fail) and converts its
-//! result to the shared structs. The C++ API
+//! (under [`catch_panic`] where it can fail) and converts its result to the shared
+//! structs; the extraction settings arrive as a password and a shared [`ffi::Limits`]
+//! and become the core's [`Config`] in [`to_config`]. The C++ API
 //! over it is `include/bridgemark.hpp` (implemented in `src/bridgemark.cc`, compiled
 //! into this crate's staticlib by `build.rs`); the pybind11 module wraps that API.
 //!
@@ -35,8 +36,9 @@ mod ffi {
     }
 
     /// Document metadata. Absence: a string is present only when its `has_*` flag is
-    /// true (the core's `Option<String>`); `authors` empty = absent; `page_count` -1 = absent
-    /// (otherwise 0..=u32::MAX). Dates are ISO-8601 as stored in the document.
+    /// true (the core's `Option<String>`); `authors` and `comments` empty = absent;
+    /// `page_count` and `word_count` -1 = absent (otherwise 0..=u32::MAX). Dates are
+    /// ISO-8601 as stored in the document.
     #[derive(Debug)]
     struct Metadata {
         title: String,
@@ -47,6 +49,9 @@ mod ffi {
         modified: String,
         has_modified: bool,
         page_count: i64,
+        word_count: i64,
+        /// Text of each comment, in document order (kept out of `content`).
+        comments: Vec<String>,
     }
 
     /// Text, detected MIME type, metadata and tables of one document (`bridgemark.ExtractionResult`).
@@ -60,16 +65,44 @@ mod ffi {
         tables: Vec<Table>,
     }
 
+    /// The resource limits of the core's `Config` (its password travels beside them, as a
+    /// `&str` and a presence flag). Defaults: `bridgemark::Config` in the C++ API.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    struct Limits {
+        /// Total bytes inflated from the ZIP parts read.
+        max_decompressed_bytes: u64,
+        /// Entries a ZIP container may declare.
+        max_zip_entries: u64,
+        /// Deepest XML element nesting.
+        max_xml_depth: u32,
+        /// Pages read from a paged document.
+        max_pages: u32,
+    }
+
     // ---- Rust functions exposed to C++ (namespace bridgemark::ffi). ----
     // `Result` ones throw `rust::Error` carrying "<code>:<escaped message>" (see the crate doc);
     // each runs under `catch_panic`, so a Rust panic is an `Internal` error (code 10), never an abort.
 
     extern "Rust" {
         /// Reads and extracts the file at `path` (raw OS path bytes, not necessarily UTF-8).
-        fn extract_file(path: &[u8]) -> Result<ExtractionResult>;
+        /// `password` is used only when `has_password` (the core's `Option<String>`).
+        fn extract_file(
+            path: &[u8],
+            password: &str,
+            has_password: bool,
+            limits: &Limits,
+        ) -> Result<ExtractionResult>;
         /// Extracts the document in `data`; the format is detected from the bytes unless
-        /// `has_mime`, in which case `mime` names it (an empty `mime` is then an error, as in the core).
-        fn extract_bytes(data: &[u8], mime: &str, has_mime: bool) -> Result<ExtractionResult>;
+        /// `has_mime`, in which case `mime` names it (an empty `mime` is then an error, as in
+        /// the core). Password and limits as in `extract_file`.
+        fn extract_bytes(
+            data: &[u8],
+            mime: &str,
+            has_mime: bool,
+            password: &str,
+            has_password: bool,
+            limits: &Limits,
+        ) -> Result<ExtractionResult>;
         /// Probe: does nothing.
         fn noop();
         /// Probe: `a + b`, wrapping on overflow.
@@ -83,9 +116,21 @@ mod ffi {
         fn spin(ns: u64);
         /// Probe: leaks `n_bytes` bytes on purpose. Fails (Internal) only on a size overflow.
         fn leak(n_bytes: usize) -> Result<()>;
+        /// Probe (test-only): the core panics with `message`; always fails (Internal,
+        /// "internal error (Rust panic): <message>").
+        fn panic(message: &str) -> Result<()>;
     }
 
-    // ---- C++ items used from Rust: none (the C++ API calls Rust, never the reverse). ----
+    // ---- C++ items used from Rust: only for the tests (the C++ API calls Rust, not the reverse). ----
+
+    unsafe extern "C++" {
+        include!("bridgemark.hpp");
+
+        /// The limits of a default-constructed `bridgemark::Config`: the tests check them
+        /// against the core's `Config::DEFAULT`.
+        #[allow(dead_code)] // called by the tests only
+        fn default_limits() -> Limits;
+    }
 }
 
 /// A core error on its way through cxx's `Result`: displays as `"<code>:<escaped message>"`.
@@ -121,6 +166,7 @@ fn to_ffi(r: bridgemark_core::ExtractionResult) -> ffi::ExtractionResult {
     let (title, has_title) = present(m.title);
     let (created, has_created) = present(m.created);
     let (modified, has_modified) = present(m.modified);
+    let count = |n: Option<u32>| n.map_or(-1, i64::from);
     ffi::ExtractionResult {
         content: r.content,
         mime_type: r.mime_type,
@@ -132,7 +178,9 @@ fn to_ffi(r: bridgemark_core::ExtractionResult) -> ffi::ExtractionResult {
             has_created,
             modified,
             has_modified,
-            page_count: m.page_count.map_or(-1, i64::from),
+            page_count: count(m.page_count),
+            word_count: count(m.word_count),
+            comments: m.comments,
         },
         tables: r
             .tables
@@ -152,10 +200,28 @@ fn present(value: Option<String>) -> (String, bool) {
     }
 }
 
-fn extract_file(path: &[u8]) -> BridgeResult<ffi::ExtractionResult> {
+/// The core's `Config` from a password (when `has_password`) and the limits. The default
+/// path (no password) allocates nothing.
+fn to_config(password: &str, has_password: bool, limits: &ffi::Limits) -> Config {
+    Config {
+        password: has_password.then(|| password.to_owned()),
+        max_decompressed_bytes: limits.max_decompressed_bytes,
+        max_zip_entries: limits.max_zip_entries,
+        max_xml_depth: limits.max_xml_depth,
+        max_pages: limits.max_pages,
+    }
+}
+
+fn extract_file(
+    path: &[u8],
+    password: &str,
+    has_password: bool,
+    limits: &ffi::Limits,
+) -> BridgeResult<ffi::ExtractionResult> {
     let path = os_path(path)?;
+    let config = to_config(password, has_password, limits);
     Ok(catch_panic(|| {
-        bridgemark_core::extract_file(path, &Config::DEFAULT).map(to_ffi)
+        bridgemark_core::extract_file(path, &config).map(to_ffi)
     })?)
 }
 
@@ -175,10 +241,18 @@ fn os_path(bytes: &[u8]) -> Result<&Path, ExtractionError> {
     }
 }
 
-fn extract_bytes(data: &[u8], mime: &str, has_mime: bool) -> BridgeResult<ffi::ExtractionResult> {
+fn extract_bytes(
+    data: &[u8],
+    mime: &str,
+    has_mime: bool,
+    password: &str,
+    has_password: bool,
+    limits: &ffi::Limits,
+) -> BridgeResult<ffi::ExtractionResult> {
     let mime = has_mime.then_some(mime);
+    let config = to_config(password, has_password, limits);
     Ok(catch_panic(|| {
-        bridgemark_core::extract_bytes(data, mime, &Config::DEFAULT).map(to_ffi)
+        bridgemark_core::extract_bytes(data, mime, &config).map(to_ffi)
     })?)
 }
 
@@ -211,6 +285,10 @@ fn leak(n_bytes: usize) -> BridgeResult<()> {
     })?)
 }
 
+fn panic(message: &str) -> BridgeResult<()> {
+    Ok(catch_panic(|| probe::panic(message))?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,6 +296,44 @@ mod tests {
 
     fn coded(kind: ErrorKind, message: &str) -> String {
         CodedError(ExtractionError::new(kind, message)).to_string()
+    }
+
+    /// The core's default limits as the shared struct.
+    fn core_limits() -> ffi::Limits {
+        let c = Config::DEFAULT;
+        ffi::Limits {
+            max_decompressed_bytes: c.max_decompressed_bytes,
+            max_zip_entries: c.max_zip_entries,
+            max_xml_depth: c.max_xml_depth,
+            max_pages: c.max_pages,
+        }
+    }
+
+    /// A minimal DOCX (stored ZIP): one paragraph "hello", nested 5 elements deep.
+    fn tiny_docx() -> Vec<u8> {
+        use std::io::Write;
+        let parts = [
+            (
+                "[Content_Types].xml",
+                r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#,
+            ),
+            (
+                "_rels/.rels",
+                r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#,
+            ),
+            (
+                "word/document.xml",
+                r#"<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>hello</w:t></w:r></w:p></w:body></w:document>"#,
+            ),
+        ];
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, text) in parts {
+            zip.start_file(name, stored).unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
     }
 
     #[test]
@@ -251,7 +367,7 @@ mod tests {
 
     #[test]
     fn missing_file_error_carries_not_found_code_and_core_message() {
-        let err = extract_file(b"/nonexistent/x.docx").unwrap_err();
+        let err = extract_file(b"/nonexistent/x.docx", "", false, &core_limits()).unwrap_err();
         assert_eq!(
             err.to_string(),
             "1:no such file or directory: /nonexistent/x.docx"
@@ -260,7 +376,7 @@ mod tests {
 
     #[test]
     fn path_bytes_need_not_be_utf8() {
-        let err = extract_file(b"/nonexistent/\xff.docx").unwrap_err();
+        let err = extract_file(b"/nonexistent/\xff.docx", "", false, &core_limits()).unwrap_err();
         assert_eq!(err.0.kind, ErrorKind::NotFound);
         assert_eq!(
             err.0.message,
@@ -270,12 +386,17 @@ mod tests {
 
     #[test]
     fn detect_and_explicit_empty_mime_differ() {
-        let detected = extract_bytes(b"garbage", "", false).unwrap_err().0;
+        let limits = core_limits();
+        let detected = extract_bytes(b"garbage", "", false, "", false, &limits)
+            .unwrap_err()
+            .0;
         assert_eq!(
             detected,
             bridgemark_core::extract_bytes(b"garbage", None, &Config::DEFAULT).unwrap_err()
         );
-        let named = extract_bytes(b"garbage", "", true).unwrap_err().0;
+        let named = extract_bytes(b"garbage", "", true, "", false, &limits)
+            .unwrap_err()
+            .0;
         assert_eq!(
             named,
             ExtractionError::unsupported("unsupported MIME type: ")
@@ -300,6 +421,8 @@ mod tests {
             ("2026-01-02T00:00:00Z", true)
         );
         assert_eq!(m.page_count, 1);
+        assert_eq!(m.word_count, i64::from(core.metadata.word_count.unwrap()));
+        assert_eq!(m.comments, core.metadata.comments);
         let tables: Vec<Vec<Vec<String>>> = r
             .tables
             .iter()
@@ -319,20 +442,123 @@ mod tests {
         };
         let m = to_ffi(core).metadata;
         assert_eq!((m.title.as_str(), m.has_title), ("", true));
-        assert!(!m.has_created && !m.has_modified && m.authors.is_empty());
-        assert_eq!(m.page_count, -1);
+        assert!(!m.has_created && !m.has_modified && m.authors.is_empty() && m.comments.is_empty());
+        assert_eq!((m.page_count, m.word_count), (-1, -1));
     }
 
     #[test]
-    fn page_count_keeps_full_u32_range() {
+    fn counts_keep_full_u32_range() {
         let core = bridgemark_core::ExtractionResult {
             metadata: Metadata {
                 page_count: Some(u32::MAX),
+                word_count: Some(0),
                 ..Metadata::default()
             },
             ..Default::default()
         };
-        assert_eq!(to_ffi(core).metadata.page_count, i64::from(u32::MAX));
+        let m = to_ffi(core).metadata;
+        assert_eq!((m.page_count, m.word_count), (i64::from(u32::MAX), 0));
+    }
+
+    #[test]
+    fn comments_move_across_in_order() {
+        let comments = vec!["first".to_owned(), String::new(), "✓ third".to_owned()];
+        let core = bridgemark_core::ExtractionResult {
+            metadata: Metadata {
+                comments: comments.clone(),
+                ..Metadata::default()
+            },
+            ..Default::default()
+        };
+        assert_eq!(to_ffi(core).metadata.comments, comments);
+    }
+
+    #[test]
+    fn cxx_config_defaults_are_the_cores() {
+        assert_eq!(ffi::default_limits(), core_limits());
+    }
+
+    #[test]
+    fn no_password_and_default_limits_make_the_default_config() {
+        assert_eq!(to_config("ignored", false, &core_limits()), Config::DEFAULT);
+    }
+
+    #[test]
+    fn password_and_limits_reach_the_config() {
+        let limits = ffi::Limits {
+            max_decompressed_bytes: u64::MAX,
+            max_zip_entries: 0,
+            max_xml_depth: u32::MAX,
+            max_pages: 1,
+        };
+        let config = to_config("    ", true, &limits);
+        assert_eq!(config.password.as_deref(), Some("    "));
+        assert_eq!(
+            (
+                config.max_decompressed_bytes,
+                config.max_zip_entries,
+                config.max_xml_depth,
+                config.max_pages
+            ),
+            (u64::MAX, 0, u32::MAX, 1)
+        );
+        assert_eq!(to_config("", true, &limits).password.as_deref(), Some(""));
+    }
+
+    #[test]
+    fn limits_are_enforced_like_the_core() {
+        let docx = tiny_docx();
+        let ok = extract_bytes(&docx, "", false, "", false, &core_limits()).unwrap();
+        assert_eq!(ok.content, "hello");
+        let shallow = ffi::Limits {
+            max_xml_depth: 3,
+            ..core_limits()
+        };
+        let err = extract_bytes(&docx, "", false, "", false, &shallow)
+            .unwrap_err()
+            .0;
+        assert_eq!(err.kind, ErrorKind::LimitExceeded);
+        let core = Config {
+            max_xml_depth: 3,
+            ..Config::DEFAULT
+        };
+        assert_eq!(
+            err,
+            bridgemark_core::extract_bytes(&docx, None, &core).unwrap_err()
+        );
+    }
+
+    #[test]
+    fn limits_and_password_reach_the_file_path_too() {
+        let path = std::env::temp_dir().join(format!("bridgemark-cxx-{}.docx", std::process::id()));
+        std::fs::write(&path, tiny_docx()).unwrap();
+        let raw = path.to_str().unwrap().as_bytes();
+        let shallow = ffi::Limits {
+            max_xml_depth: 3,
+            ..core_limits()
+        };
+        let got = extract_file(raw, "pw", true, &shallow)
+            .map(|r| r.content)
+            .map_err(|e| e.0);
+        let default = extract_file(raw, "", false, &core_limits())
+            .map(|r| r.content)
+            .map_err(|e| e.0);
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(got.unwrap_err().kind, ErrorKind::LimitExceeded);
+        assert_eq!(default.unwrap(), "hello");
+    }
+
+    #[test]
+    fn panic_probe_is_internal_error_with_the_cores_message() {
+        let err = panic("x").unwrap_err().0;
+        assert_eq!(
+            err,
+            ExtractionError::internal("internal error (Rust panic): x")
+        );
+        assert_eq!(
+            panic("a\\b\0").unwrap_err().to_string(),
+            "10:internal error (Rust panic): a\\\\b\\0"
+        );
     }
 
     #[test]
