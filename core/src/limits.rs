@@ -1,13 +1,15 @@
 //! Resource limits of one extraction ([`Config`]): what a hostile document may cost.
 //!
 //! Exceeding a limit is [`crate::ErrorKind::LimitExceeded`], never an abort or an OOM.
+//! The defaults keep the peak memory of one extraction of any input under 256 MiB
+//! (the inflated parts are held in memory: 128 MiB of XML is far beyond real documents).
 
 /// Extraction settings; every bridge passes one (the default unless told otherwise).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
     /// Password for encrypted documents (PDF); `None` = none given.
     pub password: Option<String>,
-    /// Largest total number of bytes inflated from the ZIP parts read (default 512 MiB).
+    /// Largest total number of bytes inflated from the ZIP parts read (default 128 MiB).
     pub max_decompressed_bytes: u64,
     /// Largest number of entries a ZIP container may declare (default 10,000).
     pub max_zip_entries: u64,
@@ -21,7 +23,7 @@ impl Config {
     /// The documented defaults (see each field).
     pub const DEFAULT: Config = Config {
         password: None,
-        max_decompressed_bytes: 512 * 1024 * 1024,
+        max_decompressed_bytes: 128 * 1024 * 1024,
         max_zip_entries: 10_000,
         max_xml_depth: 256,
         max_pages: 100_000,

@@ -11,13 +11,13 @@ class Config:
     (``bridgemark_core::Config::DEFAULT``). Exceeding one raises ``LimitExceededError``.
 
     Attributes:
-        max_decompressed_bytes: bytes inflated from the ZIP parts read (default 512 MiB).
+        max_decompressed_bytes: bytes inflated from the ZIP parts read (default 128 MiB).
         max_zip_entries: entries a ZIP container may declare (default 10,000).
         max_xml_depth: deepest XML element nesting (default 256).
         max_pages: pages read from a paged document (default 100,000).
     """
 
-    max_decompressed_bytes: int = 512 * 1024 * 1024
+    max_decompressed_bytes: int = 128 * 1024 * 1024
     max_zip_entries: int = 10_000
     max_xml_depth: int = 256
     max_pages: int = 100_000

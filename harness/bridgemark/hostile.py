@@ -1,0 +1,170 @@
+"""Hostile documents, generated deterministically into ``<corpus>/hostile/`` by
+``make corpus``: every one must give a typed ``ExtractionError`` (or, where marked, a
+clean extraction) on every bridge, within seconds and bounded memory — never a crash,
+a hang or an expansion.
+
+:data:`EXPECTED` maps each file name to the exception class name it must raise
+(``None``: it must extract). Real broken documents of ``../shared/corpus`` (its
+``error`` entries) are tested beside these.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import zipfile
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/></Types>'
+)
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="word/document.xml"/></Relationships>'
+)
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def _zip(parts: dict[str, bytes | str]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(zipfile.ZipInfo(name, date_time=_EPOCH), data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _docx(document_xml: bytes | str) -> bytes:
+    return _zip({"[Content_Types].xml": _CONTENT_TYPES, "_rels/.rels": _RELS, "word/document.xml": document_xml})
+
+
+def _body(inner: str, prolog: str = "") -> str:
+    return f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<w:document {_W}><w:body>{inner}</w:body></w:document>'
+
+
+def _zip_bomb(declared_gib: int = 1) -> bytes:
+    """A DOCX whose main part inflates to ``declared_gib`` GiB of spaces (about 1 MiB on disk)."""
+    head = _body("<w:p><w:r><w:t>").encode()
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    chunks = [compressor.compress(head)]
+    block = b" " * (1 << 20)
+    chunks += [compressor.compress(block) for _ in range(declared_gib << 10)]
+    chunks.append(compressor.flush())
+    raw = b"".join(chunks)
+    size = len(head) + (declared_gib << 30)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        z.writestr("_rels/.rels", _RELS)
+    base = out.getvalue()
+    # zipfile cannot store pre-compressed data: the bomb entry is written by hand. Its CRC
+    # is left 0: the size limit must stop the reader long before a CRC could be checked.
+    return _append_raw_entry(base, "word/document.xml", raw, size, 0)
+
+
+def _append_raw_entry(archive: bytes, name: str, raw: bytes, size: int, crc: int) -> bytes:
+    """Rebuilds ``archive`` with one more deflated entry whose compressed bytes are ``raw``."""
+    import struct
+
+    src = zipfile.ZipFile(io.BytesIO(archive))
+    out = io.BytesIO()
+    central = []
+    for info in src.infolist() + [None]:
+        offset = out.tell()
+        if info is None:
+            fname, data, method, csize, usize, entry_crc = name.encode(), raw, 8, len(raw), size, crc
+        else:
+            fname, data = info.filename.encode(), zlib.compress(src.read(info.filename))[2:-4]
+            method, csize, usize, entry_crc = 8, len(data), info.file_size, info.CRC
+        zip64 = usize >= 0xFFFFFFFF
+        extra = struct.pack("<HHQQ", 1, 16, usize, csize) if zip64 else b""
+        sizes = (0xFFFFFFFF, 0xFFFFFFFF) if zip64 else (csize, usize)
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 45, 0, method, 0, 0x21, entry_crc, *sizes, len(fname), len(extra)))
+        out.write(fname + extra + data)
+        cextra = struct.pack("<HHQQQ", 1, 24, usize, csize, offset) if zip64 else b""
+        coffset = 0xFFFFFFFF if zip64 else offset
+        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 45, 45, 0, method, 0, 0x21, entry_crc, *sizes,
+                                   len(fname), len(cextra), 0, 0, 0, 0, coffset) + fname + cextra)
+    cd_offset = out.tell()
+    for c in central:
+        out.write(c)
+    cd_size = out.tell() - cd_offset
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), cd_size, cd_offset, 0))
+    return out.getvalue()
+
+
+def _many_entries(n: int = 100_000) -> bytes:
+    parts: dict[str, bytes | str] = {"[Content_Types].xml": _CONTENT_TYPES, "_rels/.rels": _RELS,
+                                     "word/document.xml": _body("<w:p/>")}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+        for name, data in parts.items():
+            z.writestr(zipfile.ZipInfo(name, date_time=_EPOCH), data)
+        for i in range(n):
+            z.writestr(zipfile.ZipInfo(f"x/{i}", date_time=_EPOCH), b"")
+    return out.getvalue()
+
+
+_LAUGHS = "".join(f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10}">' for i in range(1, 10))
+_DOCTYPES = {
+    "external-entity.docx": ('<!DOCTYPE w:document [<!ENTITY ext SYSTEM "file:///etc/passwd">]>', "&ext;"),
+    "billion-laughs.docx": (f'<!DOCTYPE w:document [<!ENTITY l0 "lol">{_LAUGHS}]>', "&l9;"),
+    "network-entity.docx": ('<!DOCTYPE w:document [<!ENTITY net SYSTEM "http://127.0.0.1:9/x">]>', "&net;"),
+}
+
+
+def _pdf(body: bytes) -> bytes:
+    return b"%PDF-1.7\n" + body
+
+
+def _generators() -> dict[str, tuple[Callable[[], bytes], str | None]]:
+    """File name → (bytes generator, expected exception class name or ``None``)."""
+    rng = random.Random(5)
+    noise = bytes(rng.getrandbits(8) for _ in range(64 * 1024))
+    valid = _docx(_body("<w:p><w:r><w:t>ok</w:t></w:r></w:p>"))
+    gens: dict[str, tuple[Callable[[], bytes], str | None]] = {
+        "zero-bytes.docx": (lambda: b"", "UnsupportedFormatError"),
+        "random-bytes.docx": (lambda: noise, "UnsupportedFormatError"),
+        "text-named.docx": (lambda: b"this is plain text, not a document\n" * 10, "UnsupportedFormatError"),
+        "text-named.pdf": (lambda: b"this is plain text, not a document\n" * 10, "UnsupportedFormatError"),
+        "truncated-zip.docx": (lambda: valid[: len(valid) // 2], "CorruptDocumentError"),
+        "zip-without-main-part.docx": (lambda: _zip({"[Content_Types].xml": _CONTENT_TYPES, "word/document.xml": _body("")}),
+                                       "UnsupportedFormatError"),
+        "rels-name-missing-part.docx": (lambda: _zip({"[Content_Types].xml": _CONTENT_TYPES, "_rels/.rels": _RELS}),
+                                        "CorruptDocumentError"),
+        "zip-bomb-1gib.docx": (_zip_bomb, "LimitExceededError"),
+        "zip-100k-entries.docx": (_many_entries, "LimitExceededError"),
+        "deep-nesting-10000.docx": (lambda: _docx(_body("<w:p>" + "<w:r>" * 10_000 + "</w:r>" * 10_000 + "</w:p>")),
+                                    "LimitExceededError"),
+        "invalid-utf8.docx": (lambda: _docx(_body("<w:p><w:r><w:t>X</w:t></w:r></w:p>").encode().replace(b"X", b"\xff\xfe")),
+                              "CorruptDocumentError"),
+        "malformed-xml.docx": (lambda: _docx(_body("<w:p><w:r><w:t>unclosed</w:r></w:p>")), "CorruptDocumentError"),
+        "text-run-50mb.docx": (lambda: _docx(_body("<w:p><w:r><w:t>" + "a" * (50 << 20) + "</w:t></w:r></w:p>")), None),
+        "garbage.pdf": (lambda: _pdf(noise), "CorruptDocumentError"),
+        "truncated.pdf": (lambda: _pdf(b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type"), "CorruptDocumentError"),
+    }
+    for name, (doctype, ref) in _DOCTYPES.items():
+        gens[name] = ((lambda d=doctype, r=ref: _docx(_body(f"<w:p><w:r><w:t>a{r}b</w:t></w:r></w:p>", d))), None)
+    return gens
+
+
+#: File name → exception class name it must raise (``None``: extracts cleanly).
+EXPECTED: dict[str, str | None] = {name: expected for name, (_, expected) in _generators().items()}
+
+
+def generate(out_dir: Path) -> list[Path]:
+    """Writes every hostile document into ``out_dir`` (skipping unchanged ones); returns the paths."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, (make, _) in _generators().items():
+        path = out_dir / name
+        if not path.exists():
+            path.write_bytes(make())
+        paths.append(path)
+    return paths
