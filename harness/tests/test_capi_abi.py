@@ -175,7 +175,9 @@ def test_none_default_and_positional_or_keyword_arguments_agree(bridge):
         lambda m: m.extract_file("x", password="\udc80"),
         lambda m: m.panic(b"x"),
     ],
-    ids=["missing", "too-many", "unknown-kw", "twice", "bytes-twice", "mime-int", "password-int", "surrogate", "panic-bytes"],
+    ids=[
+        "missing", "too-many", "unknown-kw", "twice", "bytes-twice", "mime-int", "password-int", "surrogate", "panic-bytes"
+    ],
 )
 def test_bad_calls_raise_what_pyo3_raises(bridge, reference, call):
     got, expected = outcome(call, bridge), outcome(call, reference)
@@ -198,7 +200,8 @@ def test_bad_calls_raise_what_pyo3_raises(bridge, reference, call):
 def test_out_of_range_config_raises_what_pyo3_raises_never_wraps(bridge, reference, limits):
     path = shared("kreuzberg/lorem_ipsum.docx")
     config = Config(**limits)
-    got, expected = outcome(bridge.extract_file, path, config=config), outcome(reference.extract_file, path, config=config)
+    got = outcome(bridge.extract_file, path, config=config)
+    expected = outcome(reference.extract_file, path, config=config)
     assert expected[0] in (OverflowError, TypeError)
     assert got == expected
     assert outcome(bridge.extract_bytes, b"", config=config) == expected
@@ -255,6 +258,24 @@ def test_ctypes_passes_null_config_when_password_and_config_are_none(monkeypatch
     with pytest.raises(FileNotFoundError):
         module.extract_file("/nonexistent.docx", config=Config(max_pages=7))
     assert seen[0] is None and seen[1].max_pages == 7 and not seen[1].password.ptr
+
+
+def test_ctypes_config_owns_a_copy_of_the_password():
+    module = pytest.importorskip("bridgemark_ctypes")
+    import ctypes
+
+    for password in ("".join(["se", "cret", str(12345)]), ""):
+        config = module._config(password, None)
+        address = ctypes.cast(config.password.ptr, ctypes.c_void_p).value
+        assert address and config.password.len == len(password.encode())
+
+        def owned(objects) -> bool:  # ctypes' keep-alive tree of the struct
+            values = objects.values() if isinstance(objects, dict) else ()
+            return any(
+                owned(v) or (isinstance(v, ctypes.Array) and ctypes.addressof(v) == address) for v in values
+            )
+
+        assert owned(config._objects), "the password buffer is not kept alive by the struct"
 
 
 def test_cffi_passes_null_config_when_password_and_config_are_none(cffi_helpers):

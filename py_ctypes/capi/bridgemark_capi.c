@@ -8,6 +8,9 @@
  * only. The GIL is released around bm_extract_* and bm_spin only, as PyO3 and
  * pybind11 do. Paths go through os.fspath + the filesystem encoding (os.fsencode's
  * rules: a NUL byte reaches the core, which reports it like every other bridge).
+ * Arguments are parsed and converted as PyO3 does (same names, defaults, exception
+ * classes and messages); password/config become a bm_config only when one is given,
+ * else the core gets NULL (its defaults).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -17,7 +20,8 @@
 /* Imported once at module init and kept for the life of the process. */
 static PyObject *result_class;    /* bridgemark.result.ExtractionResult */
 static PyObject *error_from_code; /* bridgemark.errors.error_from_code */
-static PyObject *key_title, *key_authors, *key_created, *key_modified, *key_page_count;
+static PyObject *key_title, *key_authors, *key_created, *key_modified, *key_page_count, *key_word_count,
+    *key_comments;
 
 /* A present bm_str as a new str (the library guarantees UTF-8). */
 static inline PyObject *to_str(bm_str s) {
@@ -70,7 +74,9 @@ static PyObject *to_metadata(const bm_metadata *m) {
         (m->n_authors && set_item(d, key_authors, to_str_list(m->authors, m->n_authors)) < 0) ||
         (m->created.ptr && set_item(d, key_created, to_str(m->created)) < 0) ||
         (m->modified.ptr && set_item(d, key_modified, to_str(m->modified)) < 0) ||
-        (m->page_count >= 0 && set_item(d, key_page_count, PyLong_FromLongLong(m->page_count)) < 0)) {
+        (m->page_count >= 0 && set_item(d, key_page_count, PyLong_FromLongLong(m->page_count)) < 0) ||
+        (m->word_count >= 0 && set_item(d, key_word_count, PyLong_FromLongLong(m->word_count)) < 0) ||
+        (m->n_comments && set_item(d, key_comments, to_str_list(m->comments, m->n_comments)) < 0)) {
         Py_DECREF(d);
         return NULL;
     }
@@ -110,53 +116,157 @@ static PyObject *to_python_and_free(bm_result *r) {
     return out;
 }
 
-/* extract_file(path: str | os.PathLike) -> ExtractionResult */
-static PyObject *extract_file(PyObject *self, PyObject *arg) {
-    PyObject *fspath = PyOS_FSPath(arg);
+/*
+ * Fills slots[0..n_names) from a METH_FASTCALL | METH_KEYWORDS call: the first
+ * n_required are required, the others default to None. -1 with PyO3's TypeError
+ * messages on a bad call. The slots are borrowed from the caller's arguments.
+ */
+static int parse_args(const char *fname, const char *const *names, Py_ssize_t n_names, Py_ssize_t n_required,
+                      PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, PyObject **slots) {
+    if (nargs > n_names) {
+        PyErr_Format(PyExc_TypeError, "%s() takes from %zd to %zd positional arguments but %zd were given", fname,
+                     n_required, n_names, nargs);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n_names; i++) slots[i] = i < nargs ? args[i] : NULL;
+    Py_ssize_t n_kw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    for (Py_ssize_t k = 0; k < n_kw; k++) {
+        PyObject *key = PyTuple_GET_ITEM(kwnames, k);
+        Py_ssize_t i = 0;
+        while (i < n_names && PyUnicode_CompareWithASCIIString(key, names[i]) != 0) i++;
+        if (i == n_names) {
+            PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%U'", fname, key);
+            return -1;
+        }
+        if (slots[i]) {
+            PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%s'", fname, names[i]);
+            return -1;
+        }
+        slots[i] = args[nargs + k];
+    }
+    for (Py_ssize_t i = 0; i < n_names; i++) {
+        if (slots[i]) continue;
+        if (i < n_required) {
+            PyErr_Format(PyExc_TypeError, "%s() missing 1 required positional argument: '%s'", fname, names[i]);
+            return -1;
+        }
+        slots[i] = Py_None;
+    }
+    return 0;
+}
+
+/* The UTF-8 of a str (borrowed from its cache, alive as long as `s`); NULL with TypeError otherwise. */
+static const char *utf8(PyObject *s, Py_ssize_t *len) {
+    if (!PyUnicode_Check(s)) {
+        PyErr_Format(PyExc_TypeError, "'%.200s' object is not an instance of 'str'", Py_TYPE(s)->tp_name);
+        return NULL;
+    }
+    return PyUnicode_AsUTF8AndSize(s, len);
+}
+
+/* config.<name> as a u64, with PyO3's TypeError / OverflowError. */
+static int u64_attr(PyObject *config, const char *name, uint64_t *out) {
+    PyObject *value = PyObject_GetAttrString(config, name);
+    PyObject *n = value ? PyNumber_Index(value) : NULL;
+    Py_XDECREF(value);
+    if (!n) return -1;
+    unsigned long long v = PyLong_AsUnsignedLongLong(n);
+    Py_DECREF(n);
+    if (v == (unsigned long long)-1 && PyErr_Occurred()) return -1;
+    *out = v;
+    return 0;
+}
+
+/* config.<name> as a u32, with PyO3's TypeError / OverflowError (it goes through a C long). */
+static int u32_attr(PyObject *config, const char *name, uint32_t *out) {
+    PyObject *value = PyObject_GetAttrString(config, name);
+    PyObject *n = value ? PyNumber_Index(value) : NULL;
+    Py_XDECREF(value);
+    if (!n) return -1;
+    long v = PyLong_AsLong(n);
+    Py_DECREF(n);
+    if (v == -1 && PyErr_Occurred()) return -1;
+    if (v < 0 || (unsigned long)v > UINT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "out of range integral type conversion attempted");
+        return -1;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
+/*
+ * The bm_config for `password` (str or None) and `config` (a bridgemark.Config or
+ * None: the core's limits), in the order PyO3 converts them. The password points
+ * into the str's UTF-8 cache: valid while the caller holds `password`. -1 on error.
+ */
+static int to_config(PyObject *password, PyObject *config, bm_config *out) {
+    *out = bm_config_default();
+    if (password != Py_None) {
+        Py_ssize_t len;
+        const char *pw = utf8(password, &len);
+        if (!pw) return -1;
+        out->password = (bm_str){pw, (size_t)len};
+    }
+    if (config == Py_None) return 0;
+    if (u64_attr(config, "max_decompressed_bytes", &out->max_decompressed_bytes) < 0 ||
+        u64_attr(config, "max_zip_entries", &out->max_zip_entries) < 0 ||
+        u32_attr(config, "max_xml_depth", &out->max_xml_depth) < 0 ||
+        u32_attr(config, "max_pages", &out->max_pages) < 0)
+        return -1;
+    return 0;
+}
+
+/* extract_file(path: str | os.PathLike, password: str | None = None, config: Config | None = None)
+ *     -> ExtractionResult */
+static PyObject *extract_file(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
+    static const char *const names[3] = {"path", "password", "config"};
+    PyObject *slots[3];
+    if (parse_args("extract_file", names, 3, 1, args, nargs, kwnames, slots) < 0) return NULL;
+    PyObject *fspath = PyOS_FSPath(slots[0]);
     if (!fspath) return NULL;
     PyObject *raw = PyUnicode_Check(fspath) ? PyUnicode_EncodeFSDefault(fspath) : Py_NewRef(fspath);
     Py_DECREF(fspath);
     if (!raw) return NULL;
+    bm_config settings, *config = NULL;
+    if (slots[1] != Py_None || slots[2] != Py_None) {
+        if (to_config(slots[1], slots[2], &settings) < 0) {
+            Py_DECREF(raw);
+            return NULL;
+        }
+        config = &settings;
+    }
     bm_result *result = NULL;
     bm_status status;
     Py_BEGIN_ALLOW_THREADS
-    status = bm_extract_file((const uint8_t *)PyBytes_AS_STRING(raw), (size_t)PyBytes_GET_SIZE(raw), &result);
+    status = bm_extract_file((const uint8_t *)PyBytes_AS_STRING(raw), (size_t)PyBytes_GET_SIZE(raw), config, &result);
     Py_END_ALLOW_THREADS
     Py_DECREF(raw);
     return status == BM_OK ? to_python_and_free(result) : set_error(status);
 }
 
-/* extract_bytes(data: bytes, mime_type: str | None = None) -> ExtractionResult */
+/* extract_bytes(data: bytes, mime_type: str | None = None, password: str | None = None,
+ *               config: Config | None = None) -> ExtractionResult */
 static PyObject *extract_bytes(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
-    static const char *const names[2] = {"data", "mime_type"};
-    PyObject *slots[2] = {NULL, Py_None};
-    if (nargs > 2) return PyErr_Format(PyExc_TypeError, "extract_bytes() takes at most 2 arguments (%zd given)", nargs);
-    for (Py_ssize_t i = 0; i < nargs; i++) slots[i] = args[i];
-    Py_ssize_t n_kw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
-    for (Py_ssize_t k = 0; k < n_kw; k++) {
-        const char *name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(kwnames, k));
-        int slot = !name ? -1 : strcmp(name, names[0]) == 0 ? 0 : strcmp(name, names[1]) == 0 ? 1 : -1;
-        if (slot < 0 || slot < nargs)
-            return PyErr_Format(PyExc_TypeError, "extract_bytes() got an unexpected or repeated argument %R",
-                                PyTuple_GET_ITEM(kwnames, k));
-        slots[slot] = args[nargs + k];
-    }
-    if (!slots[0] || !PyBytes_Check(slots[0]))
+    static const char *const names[4] = {"data", "mime_type", "password", "config"};
+    PyObject *slots[4];
+    if (parse_args("extract_bytes", names, 4, 1, args, nargs, kwnames, slots) < 0) return NULL;
+    if (!PyBytes_Check(slots[0]))
         return PyErr_Format(PyExc_TypeError, "extract_bytes() argument 'data' must be bytes");
     const char *mime = NULL;
     Py_ssize_t mime_len = 0;
-    if (slots[1] != Py_None) {
-        if (!PyUnicode_Check(slots[1]))
-            return PyErr_Format(PyExc_TypeError, "extract_bytes() argument 'mime_type' must be str or None");
-        if (!(mime = PyUnicode_AsUTF8AndSize(slots[1], &mime_len))) return NULL;
+    if (slots[1] != Py_None && !(mime = utf8(slots[1], &mime_len))) return NULL;
+    bm_config settings, *config = NULL;
+    if (slots[2] != Py_None || slots[3] != Py_None) {
+        if (to_config(slots[2], slots[3], &settings) < 0) return NULL;
+        config = &settings;
     }
-    /* The bytes object and the str's UTF-8 cache stay alive: the caller holds references. */
+    /* The bytes object and the strs' UTF-8 caches stay alive: the caller holds references. */
     const uint8_t *data = (const uint8_t *)PyBytes_AS_STRING(slots[0]);
     size_t len = (size_t)PyBytes_GET_SIZE(slots[0]);
     bm_result *result = NULL;
     bm_status status;
     Py_BEGIN_ALLOW_THREADS
-    status = bm_extract_bytes(data, len, mime, (size_t)mime_len, &result);
+    status = bm_extract_bytes(data, len, mime, (size_t)mime_len, config, &result);
     Py_END_ALLOW_THREADS
     return status == BM_OK ? to_python_and_free(result) : set_error(status);
 }
@@ -226,10 +336,23 @@ static PyObject *leak(PyObject *self, PyObject *arg) {
     Py_RETURN_NONE;
 }
 
+/* panic(message: str) -> None: always raises InternalError (test-only) */
+static PyObject *panic(PyObject *self, PyObject *arg) {
+    Py_ssize_t len;
+    const char *message = utf8(arg, &len);
+    if (!message) return NULL;
+    bm_status status = bm_panic(message, (size_t)len);
+    if (status != BM_OK) return set_error(status);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
-    {"extract_file", extract_file, METH_O, "extract_file(path: str | os.PathLike) -> ExtractionResult"},
+    {"extract_file", (PyCFunction)(void (*)(void))extract_file, METH_FASTCALL | METH_KEYWORDS,
+     "extract_file(path: str | os.PathLike, password: str | None = None, config: Config | None = None) "
+     "-> ExtractionResult"},
     {"extract_bytes", (PyCFunction)(void (*)(void))extract_bytes, METH_FASTCALL | METH_KEYWORDS,
-     "extract_bytes(data: bytes, mime_type: str | None = None) -> ExtractionResult"},
+     "extract_bytes(data: bytes, mime_type: str | None = None, password: str | None = None, "
+     "config: Config | None = None) -> ExtractionResult"},
     {"noop", noop, METH_NOARGS, "noop() -> None: the bare call."},
     {"add", (PyCFunction)(void (*)(void))add, METH_FASTCALL, "add(a: int, b: int) -> int: i64 addition, wrapping."},
     {"echo", echo, METH_O, "echo(s: str) -> str: a copy of s made in Rust."},
@@ -237,6 +360,7 @@ static PyMethodDef methods[] = {
      "make_result(n_chars: int, n_tables: int) -> ExtractionResult: conversion without extraction."},
     {"spin", spin, METH_O, "spin(ns: int) -> None: busy-waits ns nanoseconds with the GIL released."},
     {"leak", leak, METH_O, "leak(n_bytes: int) -> None: leaks n_bytes bytes on purpose."},
+    {"panic", panic, METH_O, "panic(message: str) -> None: test-only; the core panics, Python sees InternalError."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -257,11 +381,13 @@ static PyObject *import_attr(const char *name, const char *attr) {
 PyMODINIT_FUNC PyInit_bridgemark_capi(void) {
     if (!result_class && !(result_class = import_attr("bridgemark.result", "ExtractionResult"))) return NULL;
     if (!error_from_code && !(error_from_code = import_attr("bridgemark.errors", "error_from_code"))) return NULL;
-    if (!key_page_count && !((key_title = PyUnicode_InternFromString("title")) &&
-                        (key_authors = PyUnicode_InternFromString("authors")) &&
-                        (key_created = PyUnicode_InternFromString("created")) &&
-                        (key_modified = PyUnicode_InternFromString("modified")) &&
-                        (key_page_count = PyUnicode_InternFromString("page_count"))))
+    if (!key_comments && !((key_title = PyUnicode_InternFromString("title")) &&
+                           (key_authors = PyUnicode_InternFromString("authors")) &&
+                           (key_created = PyUnicode_InternFromString("created")) &&
+                           (key_modified = PyUnicode_InternFromString("modified")) &&
+                           (key_page_count = PyUnicode_InternFromString("page_count")) &&
+                           (key_word_count = PyUnicode_InternFromString("word_count")) &&
+                           (key_comments = PyUnicode_InternFromString("comments"))))
         return NULL;
     return PyModule_Create(&module);
 }

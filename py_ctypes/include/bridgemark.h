@@ -9,6 +9,8 @@
  *    (bm_result * -> bm_result_free, bm_buf -> bm_buf_free(&buf)); each accepts NULL as a
  *    no-op. Everything reachable from a bm_result (strings, arrays) is borrowed from
  *    it and dies with it. Inputs are only borrowed for the duration of the call.
+ *  - Settings: bm_extract_file / bm_extract_bytes take a `const bm_config *` (password
+ *    and limits, borrowed for the call); NULL means bm_config_default() with no password.
  *  - Strings are bm_str: UTF-8, NOT NUL-terminated, length in bytes; ptr == NULL
  *    means "absent". Paths are raw OS bytes with an explicit length.
  *  - Threads: every function may be called from any thread concurrently; the last
@@ -98,6 +100,37 @@ typedef struct bm_str {
 } bm_str;
 
 /**
+ * Settings of one extraction: the password and the resource limits.
+ *
+ * Borrowed for the duration of the call only. Start from `bm_config_default()` and
+ * change what you need; passing NULL instead of a `bm_config *` means the defaults
+ * with no password. Exceeding a limit gives `BM_LIMIT_EXCEEDED`.
+ */
+typedef struct bm_config {
+  /**
+   * UTF-8 password for encrypted documents (PDF); `ptr == NULL` = no password
+   * (a non-NULL `ptr` with `len == 0` is the empty password). Not NUL-terminated.
+   */
+  struct bm_str password;
+  /**
+   * Largest total number of bytes inflated from the ZIP parts read (default 512 MiB).
+   */
+  uint64_t max_decompressed_bytes;
+  /**
+   * Largest number of entries a ZIP container may declare (default 10,000).
+   */
+  uint64_t max_zip_entries;
+  /**
+   * Deepest XML element nesting accepted (default 256).
+   */
+  uint32_t max_xml_depth;
+  /**
+   * Most pages read from a paged document (default 100,000).
+   */
+  uint32_t max_pages;
+} bm_config;
+
+/**
  * Document metadata; every string may be absent (`ptr == NULL`).
  */
 typedef struct bm_metadata {
@@ -119,6 +152,16 @@ typedef struct bm_metadata {
    * Number of pages, or -1 when absent.
    */
   int64_t page_count;
+  /**
+   * Number of words as stored by the producing application, or -1 when absent.
+   */
+  int64_t word_count;
+  /**
+   * `n_comments` comment texts in document order (`comments` is not NULL but must
+   * not be read when `n_comments == 0`).
+   */
+  const struct bm_str *comments;
+  size_t n_comments;
 } bm_metadata;
 
 /**
@@ -174,34 +217,49 @@ typedef struct bm_buf {
  * Reads and extracts the file at `path` (format detected from its bytes).
  *
  * `path`/`path_len`: the path as raw OS bytes (not NUL-terminated; a NUL byte inside
- * gives `BM_INVALID_ARGUMENT`). On `BM_OK`, `*out` receives a result the caller
- * frees with `bm_result_free`; on any other status `*out` is left untouched and
- * `bm_last_error()` holds the message. Errors: `BM_NOT_FOUND`, `BM_IS_A_DIRECTORY`,
- * `BM_PERMISSION_DENIED`, `BM_IO`, then as `bm_extract_bytes`.
+ * gives `BM_INVALID_ARGUMENT`). `config`: password and limits, or NULL for the
+ * defaults (`bm_config_default()`, no password); borrowed for the call only. On
+ * `BM_OK`, `*out` receives a result the caller frees with `bm_result_free`; on any
+ * other status `*out` is left untouched and `bm_last_error()` holds the message.
+ * Errors: `BM_NOT_FOUND`, `BM_IS_A_DIRECTORY`, `BM_PERMISSION_DENIED`, `BM_IO`, then
+ * as `bm_extract_bytes`.
  *
  * # Safety
- * `path` points to `path_len` readable bytes; `out` is a writable `bm_result *` slot.
+ * `path` points to `path_len` readable bytes; `config` is NULL or a valid
+ * `bm_config`; `out` is a writable `bm_result *` slot.
  */
-bm_status bm_extract_file(const uint8_t *path, size_t path_len, struct bm_result **out);
+bm_status bm_extract_file(const uint8_t *path,
+                          size_t path_len,
+                          const struct bm_config *config,
+                          struct bm_result **out);
 
 /**
  * Extracts the document in `data[0..len]`.
  *
  * `mime`/`mime_len`: a UTF-8 MIME type naming the format, or NULL to detect it from
- * the bytes. On `BM_OK`, `*out` receives a result the caller frees with
- * `bm_result_free`; otherwise `*out` is untouched and `bm_last_error()` holds the
- * message. Errors: `BM_UNSUPPORTED_FORMAT`, `BM_CORRUPT`, `BM_PASSWORD_REQUIRED`,
- * `BM_LIMIT_EXCEEDED`, `BM_INVALID_ARGUMENT` (NULL with a non-zero length, MIME not UTF-8).
+ * the bytes. `config`: password and limits, or NULL for the defaults
+ * (`bm_config_default()`, no password); borrowed for the call only. On `BM_OK`,
+ * `*out` receives a result the caller frees with `bm_result_free`; otherwise `*out`
+ * is untouched and `bm_last_error()` holds the message. Errors:
+ * `BM_UNSUPPORTED_FORMAT`, `BM_CORRUPT`, `BM_PASSWORD_REQUIRED` (encrypted, and the
+ * password is missing or wrong), `BM_LIMIT_EXCEEDED`, `BM_INVALID_ARGUMENT` (NULL
+ * with a non-zero length, MIME type or password not UTF-8).
  *
  * # Safety
  * `data` points to `len` readable bytes, `mime` (when not NULL) to `mime_len`;
- * `out` is a writable `bm_result *` slot.
+ * `config` is NULL or a valid `bm_config`; `out` is a writable `bm_result *` slot.
  */
 bm_status bm_extract_bytes(const uint8_t *data,
                            size_t len,
                            const char *mime,
                            size_t mime_len,
+                           const struct bm_config *config,
                            struct bm_result **out);
+
+/**
+ * The core's defaults (`Config::DEFAULT`) with no password: what NULL means.
+ */
+struct bm_config bm_config_default(void);
 
 /**
  * Frees the buffer `*buf` returned by `bm_echo` and resets `*buf` to `{NULL, 0}`.
@@ -254,6 +312,17 @@ void bm_spin(uint64_t ns);
  * Allocates `n_bytes` bytes, touches them and never frees them (leak-detector control).
  */
 void bm_leak(size_t n_bytes);
+
+/**
+ * Test-only: makes the core panic with the UTF-8 message `ptr[0..len]` and returns
+ * `BM_INTERNAL` with `bm_last_error()` = "internal error (Rust panic): <message>",
+ * proving that no panic unwinds into C. `BM_INVALID_ARGUMENT` when the message is
+ * not UTF-8 (or NULL with `len > 0`).
+ *
+ * # Safety
+ * `ptr` points to `len` readable bytes (or is NULL with `len == 0`).
+ */
+bm_status bm_panic(const char *ptr, size_t len);
 
 /**
  * Frees a result returned by `bm_extract_file`, `bm_extract_bytes` or

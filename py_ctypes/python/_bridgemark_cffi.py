@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from _bridgemark_args import limits, utf8
 from bridgemark.errors import error_from_code
 from bridgemark.result import ExtractionResult
 
@@ -44,17 +45,32 @@ def cdef(header: Path = HEADER) -> str:
 
 
 def bind(ffi, lib) -> tuple:
-    """Returns ``(extract_file, extract_bytes, echo, make_result)`` over ``lib``.
+    """Returns ``(extract_file, extract_bytes, echo, make_result, panic)`` over ``lib``.
 
     Every name the calls need is bound once here (closure cells, no per-call attribute
     lookups). cffi releases the GIL around every C call, extraction included.
+    ``password``/``config`` become a ``bm_config`` only when one is given (else NULL).
     """
     unpack, new, NULL = ffi.unpack, ffi.new, ffi.NULL
     result_slot, buf_slot = ffi.typeof("bm_result **"), ffi.typeof("bm_buf *")  # parsed once
+    config_type, chars_type = ffi.typeof("bm_config *"), ffi.typeof("char[]")
     c_extract_file, c_extract_bytes, c_make_result = lib.bm_extract_file, lib.bm_extract_bytes, lib.bm_make_result
-    c_echo, c_buf_free = lib.bm_echo, lib.bm_buf_free
+    c_echo, c_buf_free, c_panic = lib.bm_echo, lib.bm_buf_free, lib.bm_panic
     c_result_free, c_last_error = lib.bm_result_free, lib.bm_last_error
     fsencode = os.fsencode
+    d = lib.bm_config_default()
+    default_limits = (d.max_decompressed_bytes, d.max_zip_entries, d.max_xml_depth, d.max_pages)
+
+    def settings(password, config) -> tuple:
+        """``(bm_config *, password buffer or None)`` for ``password`` and a
+        ``bridgemark.Config`` (``None``: the core's limits). The caller holds both
+        until the C call returns (the struct only points into the buffer)."""
+        raw = None if password is None else utf8(password)
+        values = default_limits if config is None else limits(config)
+        if raw is None:
+            return new(config_type, ((NULL, 0), *values)), None
+        buf = new(chars_type, raw)
+        return new(config_type, ((buf, len(raw)), *values)), buf
 
     def error(status: int) -> Exception:
         """The exception for a failed call (reads this thread's last error at once)."""
@@ -75,6 +91,10 @@ def bind(ffi, lib) -> tuple:
             metadata["modified"] = unpack(m.modified.ptr, m.modified.len).decode()
         if m.page_count >= 0:
             metadata["page_count"] = m.page_count
+        if m.word_count >= 0:
+            metadata["word_count"] = m.word_count
+        if m.n_comments:
+            metadata["comments"] = [unpack(c.ptr, c.len).decode() for c in m.comments[0 : m.n_comments]]
         tables = [
             [[unpack(c.ptr, c.len).decode() for c in row.cells[0 : row.n_cells]] for row in t.rows[0 : t.n_rows]]
             for t in r.tables[0 : r.n_tables]
@@ -84,24 +104,34 @@ def bind(ffi, lib) -> tuple:
             unpack(content.ptr, content.len).decode(), unpack(mime_type.ptr, mime_type.len).decode(), metadata, tables
         )
 
-    def extract_file(path):
-        """extract_file(path: str | os.PathLike) -> ExtractionResult (GIL released during the C call)."""
+    def extract_file(path, password=None, config=None):
+        """extract_file(path: str | os.PathLike, password: str | None = None, config: Config | None = None)
+        -> ExtractionResult (GIL released during the C call)."""
         raw = fsencode(path)
+        if password is None and config is None:
+            c_config = NULL
+        else:
+            c_config, _password_buf = settings(password, config)
         out = new(result_slot)
         try:
-            status = c_extract_file(raw, len(raw), out)
+            status = c_extract_file(raw, len(raw), c_config, out)
             if status:
                 raise error(status)
             return to_python(out[0])
         finally:
             c_result_free(out[0])
 
-    def extract_bytes(data, mime_type=None):
-        """extract_bytes(data: bytes, mime_type: str | None = None) -> ExtractionResult (GIL released)."""
-        mime = NULL if mime_type is None else mime_type.encode()
+    def extract_bytes(data, mime_type=None, password=None, config=None):
+        """extract_bytes(data: bytes, mime_type: str | None = None, password: str | None = None,
+        config: Config | None = None) -> ExtractionResult (GIL released)."""
+        mime = NULL if mime_type is None else utf8(mime_type)
+        if password is None and config is None:
+            c_config = NULL
+        else:
+            c_config, _password_buf = settings(password, config)
         out = new(result_slot)
         try:
-            status = c_extract_bytes(data, len(data), mime, 0 if mime_type is None else len(mime), out)
+            status = c_extract_bytes(data, len(data), mime, 0 if mime_type is None else len(mime), c_config, out)
             if status:
                 raise error(status)
             return to_python(out[0])
@@ -131,4 +161,15 @@ def bind(ffi, lib) -> tuple:
         finally:
             c_result_free(out[0])
 
-    return extract_file, extract_bytes, echo, make_result
+    def panic(message):
+        """panic(message: str) -> None: test-only; the core panics, Python sees ``InternalError``."""
+        raw = utf8(message)
+        status = c_panic(raw, len(raw))
+        if status:
+            raise error(status)
+
+    calls = (extract_file, extract_bytes, echo, make_result, panic)
+    for f in calls:  # "extract_file() missing …" in errors, as on every bridge, not "bind.<locals>.…"
+        f.__qualname__ = f.__name__
+        f.__code__ = f.__code__.replace(co_qualname=f.__name__)
+    return calls

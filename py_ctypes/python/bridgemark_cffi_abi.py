@@ -2,7 +2,7 @@
 
 The cdef comes from the committed header (:func:`_bridgemark_cffi.cdef`). The probes
 ``noop``, ``add``, ``spin``, ``leak`` are the cffi functions themselves (``lib.bm_noop``, …);
-``extract_file``, ``extract_bytes``, ``echo`` and ``make_result`` are the shared Python
+``extract_file``, ``extract_bytes``, ``echo``, ``make_result`` and ``panic`` are the shared Python
 marshalling of :mod:`_bridgemark_cffi`. cffi releases the GIL around every C call.
 The library is ``$BRIDGEMARK_LIB`` or the first ``libbridgemark.so`` on ``sys.path``.
 """
@@ -14,7 +14,7 @@ from cffi import FFI
 import _bridgemark_cffi
 from _bridgemark_lib import find_library
 
-__all__ = ["extract_file", "extract_bytes", "noop", "add", "echo", "make_result", "spin", "leak"]
+__all__ = ["extract_file", "extract_bytes", "noop", "add", "echo", "make_result", "spin", "leak", "panic"]
 
 ffi = FFI()
 ffi.cdef(_bridgemark_cffi.cdef())
@@ -24,4 +24,4 @@ noop = lib.bm_noop
 add = lib.bm_add
 spin = lib.bm_spin
 leak = lib.bm_leak
-extract_file, extract_bytes, echo, make_result = _bridgemark_cffi.bind(ffi, lib)
+extract_file, extract_bytes, echo, make_result, panic = _bridgemark_cffi.bind(ffi, lib)

@@ -2,8 +2,8 @@
 ``_bridgemark_cffi_api`` (built by ``build_cffi_api.py``, ``libbridgemark.a`` linked in statically).
 
 The probes ``noop``, ``add``, ``spin``, ``leak`` are the compiled cffi functions themselves
-(``lib.bm_noop``, …); ``extract_file``, ``extract_bytes``, ``echo`` and ``make_result``
-are the shared Python marshalling of :mod:`_bridgemark_cffi`. cffi releases the GIL
+(``lib.bm_noop``, …); ``extract_file``, ``extract_bytes``, ``echo``, ``make_result`` and
+``panic`` are the shared Python marshalling of :mod:`_bridgemark_cffi`. cffi releases the GIL
 around every C call.
 """
 
@@ -12,10 +12,10 @@ from __future__ import annotations
 import _bridgemark_cffi
 from _bridgemark_cffi_api import ffi, lib
 
-__all__ = ["extract_file", "extract_bytes", "noop", "add", "echo", "make_result", "spin", "leak"]
+__all__ = ["extract_file", "extract_bytes", "noop", "add", "echo", "make_result", "spin", "leak", "panic"]
 
 noop = lib.bm_noop
 add = lib.bm_add
 spin = lib.bm_spin
 leak = lib.bm_leak
-extract_file, extract_bytes, echo, make_result = _bridgemark_cffi.bind(ffi, lib)
+extract_file, extract_bytes, echo, make_result, panic = _bridgemark_cffi.bind(ffi, lib)

@@ -2,9 +2,11 @@
 
 The probes ``noop``, ``add``, ``spin``, ``leak`` are the ctypes function objects
 themselves (``argtypes``/``restype`` set, no Python frame between caller and C).
-``extract_file``, ``extract_bytes``, ``echo`` and ``make_result`` are Python: they
-marshal the arguments, build :class:`bridgemark.result.ExtractionResult` from the
+``extract_file``, ``extract_bytes``, ``echo``, ``make_result`` and ``panic`` are Python:
+they marshal the arguments, build :class:`bridgemark.result.ExtractionResult` from the
 ``bm_result`` structs and free them; that code is part of what this bridge costs.
+``password``/``config`` become a ``bm_config`` only when one is given (else NULL: the
+core's defaults), checked by :mod:`_bridgemark_args` as PyO3 checks them.
 ctypes releases the GIL around every foreign call (``CDLL``), extraction and ``spin`` included.
 ctypes converts ints without range checks: a negative ``n_bytes``/``ns``/``n_chars`` wraps
 to a huge unsigned value (the other bridges raise ``OverflowError``), a property of ctypes.
@@ -17,11 +19,13 @@ import ctypes
 import os
 from ctypes import POINTER, Structure, c_char, c_char_p, c_int64, c_size_t, c_uint32, c_uint64
 
+from _bridgemark_args import limits, utf8
 from _bridgemark_lib import find_library
+from bridgemark.config import Config
 from bridgemark.errors import error_from_code
 from bridgemark.result import ExtractionResult
 
-__all__ = ["extract_file", "extract_bytes", "noop", "add", "echo", "make_result", "spin", "leak"]
+__all__ = ["extract_file", "extract_bytes", "noop", "add", "echo", "make_result", "spin", "leak", "panic"]
 
 
 # --- the structs of include/bridgemark.h (ptr fields as POINTER(c_char): slicing gives bytes) ---
@@ -41,6 +45,9 @@ class bm_metadata(Structure):
         ("created", bm_str),
         ("modified", bm_str),
         ("page_count", c_int64),  # -1 = absent
+        ("word_count", c_int64),  # -1 = absent
+        ("comments", POINTER(bm_str)),
+        ("n_comments", c_size_t),
     )
 
 
@@ -62,6 +69,18 @@ class bm_result(Structure):
     )
 
 
+class bm_config(Structure):
+    """Password (``ptr`` NULL = none) and limits of one extraction; borrowed by the call."""
+
+    _fields_ = (
+        ("password", bm_str),
+        ("max_decompressed_bytes", c_uint64),
+        ("max_zip_entries", c_uint64),
+        ("max_xml_depth", c_uint32),
+        ("max_pages", c_uint32),
+    )
+
+
 class bm_buf(Structure):
     """An owned buffer filled by ``bm_echo``; freed with ``bm_buf_free(&buf)``."""
 
@@ -79,15 +98,25 @@ def _fn(name: str, argtypes: tuple, restype):
     return f
 
 
-_result_p = POINTER(bm_result)
-# A POINTER(T) argtype takes a T instance by reference: callers pass the out-slot itself.
-_extract_file = _fn("bm_extract_file", (c_char_p, c_size_t, POINTER(_result_p)), c_uint32)
-_extract_bytes = _fn("bm_extract_bytes", (c_char_p, c_size_t, c_char_p, c_size_t, POINTER(_result_p)), c_uint32)
+_result_p, _config_p = POINTER(bm_result), POINTER(bm_config)
+# A POINTER(T) argtype takes a T instance by reference (callers pass the out-slot or the
+# bm_config itself) and None as NULL.
+_extract_file = _fn("bm_extract_file", (c_char_p, c_size_t, _config_p, POINTER(_result_p)), c_uint32)
+_extract_bytes = _fn(
+    "bm_extract_bytes", (c_char_p, c_size_t, c_char_p, c_size_t, _config_p, POINTER(_result_p)), c_uint32
+)
 _make_result = _fn("bm_make_result", (c_size_t, c_size_t, POINTER(_result_p)), c_uint32)
 _result_free = _fn("bm_result_free", (_result_p,), None)
 _echo = _fn("bm_echo", (c_char_p, c_size_t, POINTER(bm_buf)), c_uint32)
 _buf_free = _fn("bm_buf_free", (POINTER(bm_buf),), None)
 _last_error = _fn("bm_last_error", (), bm_str)
+_panic = _fn("bm_panic", (c_char_p, c_size_t), c_uint32)
+_default = _fn("bm_config_default", (), bm_config)()
+#: The core's limits (``Config::DEFAULT``), used when a password comes without a config.
+_DEFAULT_LIMITS = tuple(
+    getattr(_default, name) for name in ("max_decompressed_bytes", "max_zip_entries", "max_xml_depth", "max_pages")
+)
+_char_p = POINTER(c_char)
 
 noop = _fn("bm_noop", (), None)
 add = _fn("bm_add", (c_int64, c_int64), c_int64)
@@ -115,6 +144,10 @@ def _to_python(r: bm_result) -> ExtractionResult:
         metadata["modified"] = m.modified.ptr[: m.modified.len].decode()
     if m.page_count >= 0:
         metadata["page_count"] = m.page_count
+    if m.word_count >= 0:
+        metadata["word_count"] = m.word_count
+    if m.n_comments:
+        metadata["comments"] = [c.ptr[: c.len].decode() for c in m.comments[: m.n_comments]]
     tables = [
         [[c.ptr[: c.len].decode() for c in row.cells[: row.n_cells]] for row in t.rows[: t.n_rows]]
         for t in r.tables[: r.n_tables]
@@ -125,15 +158,31 @@ def _to_python(r: bm_result) -> ExtractionResult:
     )
 
 
-def extract_file(path: str | os.PathLike) -> ExtractionResult:
+def _config(password: str | None, config) -> bm_config:
+    """The ``bm_config`` for ``password`` and a ``bridgemark.Config`` (``None``: the core's
+    limits). The password is copied into a ctypes buffer that the struct keeps alive
+    (``_objects``); a pointer cast from ``bytes`` would not keep the bytes alive."""
+    raw = None if password is None else utf8(password)
+    c = bm_config(bm_str(), *(_DEFAULT_LIMITS if config is None else limits(config)))
+    if raw is not None:
+        buf = ctypes.create_string_buffer(raw, len(raw))  # no NUL: bm_str has a length
+        c.password = bm_str(ctypes.cast(buf, _char_p), len(raw))
+    return c
+
+
+def extract_file(
+    path: str | os.PathLike, password: str | None = None, config: Config | None = None
+) -> ExtractionResult:
     """Reads and extracts the document at ``path`` (GIL released during the C call).
 
-    Raises the ``bridgemark.errors`` classes (``FileNotFoundError``, ``CorruptDocumentError``, …).
+    Raises the ``bridgemark.errors`` classes (``FileNotFoundError``, ``CorruptDocumentError``,
+    ``PasswordRequiredError``, ``LimitExceededError``, …).
     """
     raw = os.fsencode(path)
+    settings = None if password is None and config is None else _config(password, config)
     out = _result_p()
     try:
-        status = _extract_file(raw, len(raw), out)
+        status = _extract_file(raw, len(raw), settings, out)
         if status:
             raise _error(status)
         return _to_python(out.contents)
@@ -141,12 +190,15 @@ def extract_file(path: str | os.PathLike) -> ExtractionResult:
         _result_free(out)
 
 
-def extract_bytes(data: bytes, mime_type: str | None = None) -> ExtractionResult:
+def extract_bytes(
+    data: bytes, mime_type: str | None = None, password: str | None = None, config: Config | None = None
+) -> ExtractionResult:
     """Extracts the document in ``data`` (format detected unless ``mime_type`` names it; GIL released)."""
-    mime = None if mime_type is None else mime_type.encode()
+    mime = None if mime_type is None else utf8(mime_type)
+    settings = None if password is None and config is None else _config(password, config)
     out = _result_p()
     try:
-        status = _extract_bytes(data, len(data), mime, 0 if mime is None else len(mime), out)
+        status = _extract_bytes(data, len(data), mime, 0 if mime is None else len(mime), settings, out)
         if status:
             raise _error(status)
         return _to_python(out.contents)
@@ -177,3 +229,11 @@ def make_result(n_chars: int, n_tables: int) -> ExtractionResult:
         return _to_python(out.contents)
     finally:
         _result_free(out)
+
+
+def panic(message: str) -> None:
+    """Test-only: the core panics with ``message``; raises ``InternalError``, never aborts."""
+    raw = utf8(message)
+    status = _panic(raw, len(raw))
+    if status:
+        raise _error(status)

@@ -9,15 +9,20 @@
 //! accepts NULL; no panic crosses the boundary (each export runs under `catch_panic`).
 //!
 //! Modules: [`status`] (codes, last error, panic boundary), [`result`] (the C view of
-//! `ExtractionResult`), [`extract`] (the two entry points), [`probe`] (the probes).
+//! `ExtractionResult`), [`limits`] (the C view of `Config`), [`extract`] (the two entry
+//! points), [`probe`] (the probes).
 
 pub mod extract;
+pub mod limits;
 pub mod probe;
 pub mod result;
 pub mod status;
 
 pub use extract::{bm_extract_bytes, bm_extract_file};
-pub use probe::{bm_add, bm_buf, bm_buf_free, bm_echo, bm_leak, bm_make_result, bm_noop, bm_spin};
+pub use limits::{bm_config, bm_config_default};
+pub use probe::{
+    bm_add, bm_buf, bm_buf_free, bm_echo, bm_leak, bm_make_result, bm_noop, bm_panic, bm_spin,
+};
 pub use result::{bm_metadata, bm_result, bm_result_free, bm_row, bm_str, bm_table};
 pub use status::{bm_last_error, bm_status, bm_status_describe};
 

@@ -8,7 +8,7 @@ use bridgemark_core::{ExtractionError, probe};
 
 use crate::extract::bytes;
 use crate::result::{OwnedResult, bm_result};
-use crate::status::{bm_status, run, run_infallible};
+use crate::status::{bm_status, run, run_infallible, run_status};
 
 /// An owned UTF-8 byte buffer (not NUL-terminated) handed to the caller, who frees
 /// it with `bm_buf_free`. `len` is in bytes; `ptr` is never NULL in a buffer the
@@ -108,4 +108,21 @@ pub extern "C" fn bm_spin(ns: u64) {
 #[unsafe(no_mangle)]
 pub extern "C" fn bm_leak(n_bytes: usize) {
     run_infallible(|| probe::leak(n_bytes))
+}
+
+/// Test-only: makes the core panic with the UTF-8 message `ptr[0..len]` and returns
+/// `BM_INTERNAL` with `bm_last_error()` = "internal error (Rust panic): <message>",
+/// proving that no panic unwinds into C. `BM_INVALID_ARGUMENT` when the message is
+/// not UTF-8 (or NULL with `len > 0`).
+///
+/// # Safety
+/// `ptr` points to `len` readable bytes (or is NULL with `len == 0`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn bm_panic(ptr: *const c_char, len: usize) -> bm_status {
+    run_status(|| {
+        let raw = unsafe { bytes(ptr.cast(), len, "message") }?;
+        let message = std::str::from_utf8(raw)
+            .map_err(|_| ExtractionError::invalid_argument("message is not valid UTF-8"))?;
+        probe::panic(message)
+    })
 }

@@ -67,6 +67,12 @@ pub struct bm_metadata {
     pub modified: bm_str,
     /// Number of pages, or -1 when absent.
     pub page_count: i64,
+    /// Number of words as stored by the producing application, or -1 when absent.
+    pub word_count: i64,
+    /// `n_comments` comment texts in document order (`comments` is not NULL but must
+    /// not be read when `n_comments == 0`).
+    pub comments: *const bm_str,
+    pub n_comments: usize,
 }
 
 /// One table row: `n_cells` cell texts.
@@ -113,6 +119,7 @@ pub(crate) struct OwnedResult {
     view: bm_result,
     _result: ExtractionResult,
     _authors: Vec<bm_str>,
+    _comments: Vec<bm_str>,
     _cells: Vec<bm_str>,
     _rows: Vec<bm_row>,
     _tables: Vec<bm_table>,
@@ -122,12 +129,9 @@ impl OwnedResult {
     /// Builds the C view of `result` and boxes both; the pointer goes to C and comes
     /// back only through [`bm_result_free`].
     pub(crate) fn into_raw(result: ExtractionResult) -> *mut bm_result {
-        let authors: Vec<bm_str> = result
-            .metadata
-            .authors
-            .iter()
-            .map(|a| bm_str::borrowed(a))
-            .collect();
+        let strs = |v: &[String]| v.iter().map(|a| bm_str::borrowed(a)).collect::<Vec<_>>();
+        let authors = strs(&result.metadata.authors);
+        let comments = strs(&result.metadata.comments);
         let cells: Vec<bm_str> = result
             .tables
             .iter()
@@ -163,6 +167,9 @@ impl OwnedResult {
                 created: bm_str::optional(m.created.as_ref()),
                 modified: bm_str::optional(m.modified.as_ref()),
                 page_count: m.page_count.map_or(-1, i64::from),
+                word_count: m.word_count.map_or(-1, i64::from),
+                comments: comments.as_ptr(),
+                n_comments: comments.len(),
             },
             tables: tables.as_ptr(),
             n_tables: tables.len(),
@@ -171,6 +178,7 @@ impl OwnedResult {
             view,
             _result: result,
             _authors: authors,
+            _comments: comments,
             _cells: cells,
             _rows: rows,
             _tables: tables,
@@ -212,6 +220,7 @@ pub(crate) mod tests {
     /// Reads a C view back into a core result (the inverse of `into_raw`).
     pub(crate) fn read_back(r: &bm_result) -> ExtractionResult {
         let m = &r.metadata;
+        let strs = |ptr, len| slice(ptr, len).iter().map(|a| s(a).unwrap()).collect();
         let tables = slice(r.tables, r.n_tables)
             .iter()
             .map(|t: &bm_table| {
@@ -231,13 +240,12 @@ pub(crate) mod tests {
             mime_type: s(&r.mime_type).unwrap(),
             metadata: bridgemark_core::Metadata {
                 title: s(&m.title),
-                authors: slice(m.authors, m.n_authors)
-                    .iter()
-                    .map(|a| s(a).unwrap())
-                    .collect(),
+                authors: strs(m.authors, m.n_authors),
                 created: s(&m.created),
                 modified: s(&m.modified),
                 page_count: u32::try_from(m.page_count).ok(),
+                word_count: u32::try_from(m.word_count).ok(),
+                comments: strs(m.comments, m.n_comments),
             },
             tables,
         }
@@ -248,6 +256,20 @@ pub(crate) mod tests {
         let expected = probe::make_result(100, 3);
         let raw = OwnedResult::into_raw(expected.clone());
         assert_eq!(read_back(unsafe { &*raw }), expected);
+        unsafe { bm_result_free(raw) };
+    }
+
+    #[test]
+    fn zero_counts_and_several_comments_are_present() {
+        let mut expected = probe::make_result(0, 0);
+        expected.metadata.page_count = Some(0);
+        expected.metadata.word_count = Some(0);
+        expected.metadata.comments = vec!["one".into(), String::new(), "drei ✓".into()];
+        let raw = OwnedResult::into_raw(expected.clone());
+        let view = unsafe { &*raw };
+        assert_eq!((view.metadata.page_count, view.metadata.word_count), (0, 0));
+        assert_eq!(view.metadata.n_comments, 3);
+        assert_eq!(read_back(view), expected);
         unsafe { bm_result_free(raw) };
     }
 
@@ -266,6 +288,8 @@ pub(crate) mod tests {
         let view = unsafe { &*raw };
         assert!(view.metadata.title.ptr.is_null());
         assert_eq!(view.metadata.page_count, -1);
+        assert_eq!(view.metadata.word_count, -1);
+        assert_eq!(view.metadata.n_comments, 0);
         assert!(
             !view.content.ptr.is_null(),
             "present empty string is not NULL"

@@ -102,6 +102,16 @@ pub(crate) fn run<T>(
     }
 }
 
+/// The panic boundary of the status-returning exports without an out-parameter.
+pub(crate) fn run_status(
+    work: impl FnOnce() -> bridgemark_core::Result<()> + UnwindSafe,
+) -> bm_status {
+    match catch_panic(work) {
+        Ok(()) => bm_status::BM_OK,
+        Err(err) => fail(err),
+    }
+}
+
 /// The panic boundary of the exports that cannot fail: a panic is recorded as the
 /// last error and `T::default()` is returned instead of unwinding into C.
 pub(crate) fn run_infallible<T: Default>(work: impl FnOnce() -> T + UnwindSafe) -> T {
@@ -163,6 +173,19 @@ mod tests {
         assert_eq!(status, bm_status::BM_INTERNAL);
         assert_eq!(out, 7);
         assert!(bm_last_error().as_str().unwrap().contains("deliberate"));
+    }
+
+    #[test]
+    fn status_only_calls_report_ok_errors_and_panics() {
+        assert_eq!(run_status(|| Ok(())), bm_status::BM_OK);
+        let status = run_status(|| Err(ExtractionError::limit("too deep")));
+        assert_eq!(status, bm_status::BM_LIMIT_EXCEEDED);
+        assert_eq!(bm_last_error().as_str(), Some("too deep"));
+        assert_eq!(run_status(|| panic!("kaboom")), bm_status::BM_INTERNAL);
+        assert_eq!(
+            bm_last_error().as_str(),
+            Some("internal error (Rust panic): kaboom")
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Whole-ABI tests: the committed header is cbindgen's output; every export frees
-//! what it hands out, leaves out-parameters alone on error and uses the core's codes.
+//! what it hands out, leaves out-parameters alone on error and uses the core's codes;
+//! `bm_config` reaches the core (NULL = defaults, password, limits); panics are statuses.
 
 use std::ptr;
 
@@ -34,17 +35,73 @@ fn last_error() -> String {
     bm_last_error().as_str().unwrap().to_owned()
 }
 
-fn extract_file(path: &[u8]) -> (bm_status, *mut bm_result) {
+/// `config` as the C argument: `None` is NULL.
+fn c_config(config: Option<&bm_config>) -> *const bm_config {
+    config.map_or(ptr::null(), ptr::from_ref)
+}
+
+fn extract_file_with(path: &[u8], config: Option<&bm_config>) -> (bm_status, *mut bm_result) {
     let mut out = sentinel();
-    let status = unsafe { bm_extract_file(path.as_ptr(), path.len(), &mut out) };
+    let status = unsafe { bm_extract_file(path.as_ptr(), path.len(), c_config(config), &mut out) };
+    (status, out)
+}
+
+fn extract_file(path: &[u8]) -> (bm_status, *mut bm_result) {
+    extract_file_with(path, None)
+}
+
+fn extract_bytes_with(
+    data: &[u8],
+    mime: Option<&str>,
+    config: Option<&bm_config>,
+) -> (bm_status, *mut bm_result) {
+    let mut out = sentinel();
+    let (m, m_len) = mime.map_or((ptr::null(), 0), |m| (m.as_ptr().cast(), m.len()));
+    let status = unsafe {
+        bm_extract_bytes(
+            data.as_ptr(),
+            data.len(),
+            m,
+            m_len,
+            c_config(config),
+            &mut out,
+        )
+    };
     (status, out)
 }
 
 fn extract_bytes(data: &[u8], mime: Option<&str>) -> (bm_status, *mut bm_result) {
-    let mut out = sentinel();
-    let (m, m_len) = mime.map_or((ptr::null(), 0), |m| (m.as_ptr().cast(), m.len()));
-    let status = unsafe { bm_extract_bytes(data.as_ptr(), data.len(), m, m_len, &mut out) };
-    (status, out)
+    extract_bytes_with(data, mime, None)
+}
+
+/// A shared-corpus file (`/work/shared/corpus/<rel>`), or `None` when it is not there.
+fn corpus(rel: &str) -> Option<String> {
+    let path = format!("{}/../../shared/corpus/{rel}", env!("CARGO_MANIFEST_DIR"));
+    if std::path::Path::new(&path).is_file() {
+        Some(path)
+    } else {
+        eprintln!("skipped: {path} not readable");
+        None
+    }
+}
+
+/// Asserts that a C call's outcome equals the core's for the same input, then frees.
+fn assert_same_as_core(
+    (status, out): (bm_status, *mut bm_result),
+    expected: &bridgemark_core::Result<bridgemark_core::ExtractionResult>,
+) {
+    match expected {
+        Ok(expected) => {
+            assert_eq!(status, bm_status::BM_OK, "{}", last_error());
+            assert_eq!(&read_back(unsafe { &*out }), expected);
+            unsafe { bm_result_free(out) };
+        }
+        Err(err) => {
+            assert_eq!(status as u32, err.kind.code());
+            assert_eq!(out, sentinel(), "out-parameter written on error");
+            assert_eq!(last_error(), err.message);
+        }
+    }
 }
 
 #[test]
@@ -85,9 +142,9 @@ fn extract_bytes_errors_match_core() {
 #[test]
 fn null_arguments_are_invalid_not_crashes() {
     let mut out = sentinel();
-    let status = unsafe { bm_extract_bytes(ptr::null(), 5, ptr::null(), 0, &mut out) };
+    let status = unsafe { bm_extract_bytes(ptr::null(), 5, ptr::null(), 0, ptr::null(), &mut out) };
     assert_eq!((status, out), (bm_status::BM_INVALID_ARGUMENT, sentinel()));
-    let status = unsafe { bm_extract_file(ptr::null(), 3, &mut out) };
+    let status = unsafe { bm_extract_file(ptr::null(), 3, ptr::null(), &mut out) };
     assert_eq!((status, out), (bm_status::BM_INVALID_ARGUMENT, sentinel()));
     let status = unsafe { bm_make_result(1, 1, ptr::null_mut()) };
     assert_eq!(status, bm_status::BM_INVALID_ARGUMENT);
@@ -102,8 +159,16 @@ fn null_arguments_are_invalid_not_crashes() {
 #[test]
 fn invalid_utf8_mime_and_echo_are_invalid_argument() {
     let mut out = sentinel();
-    let status =
-        unsafe { bm_extract_bytes(b"x".as_ptr(), 1, b"\xff".as_ptr().cast(), 1, &mut out) };
+    let status = unsafe {
+        bm_extract_bytes(
+            b"x".as_ptr(),
+            1,
+            b"\xff".as_ptr().cast(),
+            1,
+            ptr::null(),
+            &mut out,
+        )
+    };
     assert_eq!((status, out), (bm_status::BM_INVALID_ARGUMENT, sentinel()));
     let mut buf = bm_buf {
         ptr: ptr::dangling_mut(),
@@ -116,23 +181,152 @@ fn invalid_utf8_mime_and_echo_are_invalid_argument() {
 
 #[test]
 fn extract_file_success_equals_core_and_frees() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/corpus/kreuzberg/lorem_ipsum.docx"
-    );
-    let Ok(expected) = bridgemark_core::extract_file(path.as_ref(), &Config::DEFAULT) else {
-        eprintln!("skipped: {path} not readable");
+    let Some(path) = corpus("kreuzberg/lorem_ipsum.docx") else {
         return;
     };
+    let expected = bridgemark_core::extract_file(path.as_ref(), &Config::DEFAULT);
+    assert!(expected.is_ok());
+    assert_same_as_core(extract_file(path.as_bytes()), &expected);
+    let bytes = std::fs::read(&path).unwrap();
+    assert_same_as_core(extract_bytes(&bytes, None), &expected);
+}
+
+#[test]
+fn null_config_and_default_config_are_the_core_default() {
+    let Some(path) = corpus("kreuzberg/lorem_ipsum.docx") else {
+        return;
+    };
+    let expected = bridgemark_core::extract_file(path.as_ref(), &Config::DEFAULT);
+    let defaults = bm_config_default();
+    assert_same_as_core(
+        extract_file_with(path.as_bytes(), Some(&defaults)),
+        &expected,
+    );
+    let bytes = std::fs::read(&path).unwrap();
+    assert_same_as_core(extract_bytes_with(&bytes, None, Some(&defaults)), &expected);
+}
+
+#[test]
+fn new_metadata_fields_reach_c() {
+    // Five comments and a stored word count (docProps/app.xml).
+    let Some(path) = corpus("pandoc/docx/comments.docx") else {
+        return;
+    };
+    let expected = bridgemark_core::extract_file(path.as_ref(), &Config::DEFAULT).unwrap();
+    assert!(expected.metadata.word_count.is_some() && expected.metadata.comments.len() > 1);
     let (status, out) = extract_file(path.as_bytes());
     assert_eq!(status, bm_status::BM_OK);
+    let m = unsafe { &(*out).metadata };
+    assert_eq!(
+        m.word_count,
+        i64::from(expected.metadata.word_count.unwrap())
+    );
+    assert_eq!(m.n_comments, expected.metadata.comments.len());
     assert_eq!(read_back(unsafe { &*out }), expected);
     unsafe { bm_result_free(out) };
-    let bytes = std::fs::read(path).unwrap();
-    let (status, out) = extract_bytes(&bytes, None);
-    assert_eq!(status, bm_status::BM_OK);
-    assert_eq!(read_back(unsafe { &*out }), expected);
-    unsafe { bm_result_free(out) };
+}
+
+#[test]
+fn limits_in_config_give_limit_exceeded_and_leave_out_alone() {
+    let Some(path) = corpus("kreuzberg/lorem_ipsum.docx") else {
+        return;
+    };
+    let shallow = bm_config {
+        max_xml_depth: 3,
+        ..bm_config_default()
+    };
+    let core_config = Config {
+        max_xml_depth: 3,
+        ..Config::DEFAULT
+    };
+    let expected = bridgemark_core::extract_file(path.as_ref(), &core_config);
+    assert_eq!(
+        expected.as_ref().unwrap_err().kind,
+        ErrorKind::LimitExceeded
+    );
+    assert_same_as_core(
+        extract_file_with(path.as_bytes(), Some(&shallow)),
+        &expected,
+    );
+    let few_entries = bm_config {
+        max_zip_entries: 2,
+        ..bm_config_default()
+    };
+    let bytes = std::fs::read(&path).unwrap();
+    let (status, out) = extract_bytes_with(&bytes, None, Some(&few_entries));
+    assert_eq!((status, out), (bm_status::BM_LIMIT_EXCEEDED, sentinel()));
+}
+
+#[test]
+fn password_reaches_the_core() {
+    let Some(path) = corpus("unstructured/password.pdf") else {
+        return;
+    };
+    let core_with = |password: Option<&str>| {
+        let config = Config {
+            password: password.map(str::to_owned),
+            ..Config::DEFAULT
+        };
+        bridgemark_core::extract_file(path.as_ref(), &config)
+    };
+    let with_password = |password: &str| bm_config {
+        password: bm_str::borrowed(password),
+        ..bm_config_default()
+    };
+    let right = core_with(Some("password"));
+    if let Err(err) = &right {
+        eprintln!("skipped: the core cannot read PDFs here ({})", err.message);
+        return;
+    }
+    assert_same_as_core(extract_file(path.as_bytes()), &core_with(None));
+    assert_eq!(
+        core_with(None).unwrap_err().kind,
+        ErrorKind::PasswordRequired
+    );
+    let config = with_password("password");
+    assert_same_as_core(extract_file_with(path.as_bytes(), Some(&config)), &right);
+    let wrong = with_password("wrong");
+    assert_same_as_core(
+        extract_file_with(path.as_bytes(), Some(&wrong)),
+        &core_with(Some("wrong")),
+    );
+    let bytes = std::fs::read(&path).unwrap();
+    assert_same_as_core(extract_bytes_with(&bytes, None, Some(&config)), &right);
+}
+
+#[test]
+fn password_not_utf8_is_invalid_argument_before_any_work() {
+    let config = bm_config {
+        password: bm_str {
+            ptr: b"\xfe".as_ptr().cast(),
+            len: 1,
+        },
+        ..bm_config_default()
+    };
+    let (status, out) = extract_bytes_with(b"garbage", None, Some(&config));
+    assert_eq!((status, out), (bm_status::BM_INVALID_ARGUMENT, sentinel()));
+    assert_eq!(last_error(), "password is not valid UTF-8");
+    let (status, out) = extract_file_with(b"/nonexistent/x.pdf", Some(&config));
+    assert_eq!((status, out), (bm_status::BM_INVALID_ARGUMENT, sentinel()));
+}
+
+#[test]
+fn panic_probe_is_internal_with_the_core_message() {
+    for message in ["x", "", "héllo ✓"] {
+        let status = unsafe { bm_panic(message.as_ptr().cast(), message.len()) };
+        assert_eq!(status, bm_status::BM_INTERNAL);
+        assert_eq!(
+            last_error(),
+            format!("internal error (Rust panic): {message}")
+        );
+    }
+    assert_eq!(unsafe { bm_panic(ptr::null(), 0) }, bm_status::BM_INTERNAL);
+    let status = unsafe { bm_panic(b"\xff".as_ptr().cast(), 1) };
+    assert_eq!(status, bm_status::BM_INVALID_ARGUMENT);
+    assert_eq!(
+        unsafe { bm_panic(ptr::null(), 4) },
+        bm_status::BM_INVALID_ARGUMENT
+    );
 }
 
 #[test]

@@ -1,0 +1,65 @@
+"""Python arguments → C ABI values for the ctypes and cffi bridges, checked the way PyO3
+converts them (same exception class and message), so that a bad ``password``,
+``config`` or ``message`` fails alike on every bridge and never wraps silently.
+
+Only the non-default paths come here: with ``password=None`` and ``config=None`` the
+bridges pass NULL for the ``bm_config *`` without calling anything of this module.
+"""
+
+from __future__ import annotations
+
+from operator import index
+
+_U32_MAX = (1 << 32) - 1
+_U64_MAX = (1 << 64) - 1
+_C_LONG_MIN, _C_LONG_MAX = -(1 << 63), (1 << 63) - 1  # PyO3 reads a u32 through a C long (LP64)
+
+
+def utf8(value: object) -> bytes:
+    """The UTF-8 bytes of ``value``, which must be a ``str`` (PyO3's ``&str``/``String``).
+
+    Raises:
+        TypeError: ``value`` is not a ``str``.
+        UnicodeEncodeError: ``value`` holds lone surrogates.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"'{type(value).__name__}' object is not an instance of 'str'")
+    return value.encode()
+
+
+def _u64(value: object) -> int:
+    """``value`` as a u64, or PyO3's ``TypeError``/``OverflowError``."""
+    n = index(value)  # TypeError: "'str' object cannot be interpreted as an integer"
+    if n < 0:
+        raise OverflowError("can't convert negative int to unsigned")
+    if n > _U64_MAX:
+        raise OverflowError("int too big to convert")
+    return n
+
+
+def _u32(value: object) -> int:
+    """``value`` as a u32, or PyO3's ``TypeError``/``OverflowError``."""
+    n = index(value)
+    if not _C_LONG_MIN <= n <= _C_LONG_MAX:
+        raise OverflowError("Python int too large to convert to C long")
+    if not 0 <= n <= _U32_MAX:
+        raise OverflowError("out of range integral type conversion attempted")
+    return n
+
+
+def limits(config: object) -> tuple[int, int, int, int]:
+    """``(max_decompressed_bytes, max_zip_entries, max_xml_depth, max_pages)`` of a
+    ``bridgemark.Config`` (any object with those attributes), range-checked for the
+    C fields (u64, u64, u32, u32).
+
+    Raises:
+        AttributeError: an attribute is missing (``config`` is not a ``Config``).
+        TypeError: a value is not an integer.
+        OverflowError: a value is negative or too large for its C field.
+    """
+    return (
+        _u64(config.max_decompressed_bytes),
+        _u64(config.max_zip_entries),
+        _u32(config.max_xml_depth),
+        _u32(config.max_pages),
+    )
