@@ -4,7 +4,7 @@
   measures, writes ``<out>/<run-id>/compare.json`` and ``<out>/REPORT.md``.
 - ``report [--out results/]`` — re-renders ``REPORT.md`` from the newest run's JSON, no measuring.
 - ``extract FILE [--bridge pyo3]`` — prints the text of FILE as extracted by one bridge.
-- ``corpus --out DIR`` — writes the generated default corpus.
+- ``corpus --out DIR`` — writes the generated default corpus (and ``DIR/hostile/``).
 """
 
 from __future__ import annotations
@@ -124,7 +124,9 @@ def _extract(args: argparse.Namespace) -> None:
 
 
 def _corpus(args: argparse.Namespace) -> None:
-    for path in corpus.generate(args.out):
+    from bridgemark import hostile
+
+    for path in corpus.generate(args.out) + hostile.generate(args.out / "hostile"):
         print(path)
 
 

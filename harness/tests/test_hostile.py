@@ -1,0 +1,107 @@
+"""Hostile input on every bridge: the same typed error (or the same clean result), fast,
+in bounded memory; bad paths raise what Python users expect; threads change nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+import bridgemark
+from bridgemark import corpus, hostile
+from conftest import GENERATED, outcome
+
+HOSTILE = GENERATED / "hostile"
+#: Seconds one hostile document may take on one bridge (issue #5).
+DEADLINE_S = 5.0
+#: Peak RSS of a process that read every hostile document (issue #5).
+PEAK_RSS_BYTES = 256 << 20
+
+
+@pytest.mark.parametrize("name", sorted(hostile.EXPECTED))
+def test_hostile_document_gives_the_expected_outcome_on_every_bridge(bridge, reference, name):
+    path = HOSTILE / name
+    start = time.monotonic()
+    got = outcome(bridge.extract_file, path)
+    assert time.monotonic() - start < DEADLINE_S
+    expected = hostile.EXPECTED[name]
+    if expected is None:
+        assert isinstance(got, bridgemark.ExtractionResult)
+        assert "passwd" not in got.content and "lol" not in got.content  # no entity was expanded
+    else:
+        assert isinstance(got, tuple) and got[0].__name__ == expected, got
+        assert got[1], "the message names the problem"
+    assert got == outcome(reference.extract_file, path)
+
+
+_PEAK_RSS_SCRIPT = """
+import json, resource, sys, bridgemark
+bridge = bridgemark.load(sys.argv[1])
+for path in sys.argv[2:]:
+    try:
+        bridge.extract_file(path)
+    except bridgemark.ExtractionError:
+        pass
+print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))
+"""
+
+
+@pytest.mark.parametrize("name", bridgemark.BRIDGES)
+def test_peak_rss_stays_bounded_after_every_hostile_document(name):
+    files = [str(HOSTILE / n) for n in sorted(hostile.EXPECTED)]
+    proc = subprocess.run([sys.executable, "-c", _PEAK_RSS_SCRIPT, name, *files],
+                          capture_output=True, text=True, timeout=120, check=True)
+    assert json.loads(proc.stdout) < PEAK_RSS_BYTES
+
+
+def test_embedded_nul_in_path_is_value_error(bridge):
+    with pytest.raises(ValueError):
+        bridge.extract_file("a\0b.docx")
+
+
+def test_non_utf8_path_is_read(bridge, reference, tmp_path):
+    name = os.fsdecode(b"caf\xe9-\xff.docx")  # surrogate-escaped bytes, as Linux hands them out
+    path = tmp_path / name
+    path.write_bytes((GENERATED / corpus.generated_name(1)).read_bytes())
+    assert bridge.extract_file(path) == reference.extract_file(GENERATED / corpus.generated_name(1))
+
+
+def test_very_long_path_is_an_os_error(bridge):
+    with pytest.raises(OSError):
+        bridge.extract_file("/" + "x" * 5000 + ".docx")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_unreadable_file_is_permission_error(bridge, tmp_path):
+    path = tmp_path / "locked.docx"
+    path.write_bytes(b"PK")
+    path.chmod(0)
+    with pytest.raises(PermissionError):
+        bridge.extract_file(path)
+
+
+def test_threads_get_the_single_threaded_results(bridge):
+    files = [GENERATED / corpus.generated_name(n) for n in corpus.SIZES] + corpus.pdf_files()[:3]
+    expected = {p: outcome(bridge.extract_file, p) for p in files}
+    mismatches: list[str] = []
+    deadline = time.monotonic() + 1.0
+
+    def work(offset: int) -> None:
+        i = offset
+        while time.monotonic() < deadline:
+            path = files[i % len(files)]
+            if outcome(bridge.extract_file, path) != expected[path]:
+                mismatches.append(str(path))
+            i += 1
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not mismatches
