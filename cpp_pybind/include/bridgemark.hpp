@@ -38,8 +38,8 @@ struct Config {
   // Password for encrypted documents (PDF), UTF-8; nullopt = none given (an empty
   // string is a password). Copied into Rust only when present.
   std::optional<std::string> password;
-  // Largest total number of bytes inflated from the ZIP parts read (512 MiB).
-  std::uint64_t max_decompressed_bytes = 512ull * 1024 * 1024;
+  // Largest total number of bytes inflated from the ZIP parts read (128 MiB).
+  std::uint64_t max_decompressed_bytes = 128ull * 1024 * 1024;
   // Largest number of entries a ZIP container may declare.
   std::uint64_t max_zip_entries = 10'000;
   // Deepest XML element nesting accepted.
