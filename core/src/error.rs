@@ -61,7 +61,10 @@ pub struct ExtractionError {
 
 impl ExtractionError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into() }
+        Self {
+            kind,
+            message: message.into(),
+        }
     }
     pub fn unsupported(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::UnsupportedFormat, message)
@@ -125,7 +128,8 @@ pub type Result<T> = std::result::Result<T, ExtractionError>;
 /// Runs `f`, turning a panic into an [`ErrorKind::Internal`] error: every binding
 /// calls the core through this, so no panic ever unwinds into a foreign frame.
 pub fn catch_panic<T>(f: impl FnOnce() -> Result<T> + std::panic::UnwindSafe) -> Result<T> {
-    std::panic::catch_unwind(f).unwrap_or_else(|payload| Err(ExtractionError::from_panic(payload.as_ref())))
+    std::panic::catch_unwind(f)
+        .unwrap_or_else(|payload| Err(ExtractionError::from_panic(payload.as_ref())))
 }
 
 #[cfg(test)]

@@ -28,7 +28,8 @@ use detect::Container;
 /// Errors: `NotFound`, `IsADirectory`, `PermissionDenied`, `Io` for the read;
 /// then as [`extract_bytes`].
 pub fn extract_file(path: &Path, config: &Config) -> Result<ExtractionResult> {
-    let bytes = std::fs::read(path).map_err(|e| ExtractionError::io(&e, &path.to_string_lossy()))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| ExtractionError::io(&e, &path.to_string_lossy()))?;
     extract_bytes(&bytes, None, config)
 }
 
@@ -37,23 +38,35 @@ pub fn extract_file(path: &Path, config: &Config) -> Result<ExtractionResult> {
 /// `mime`, when given, names the format instead of detection (a type we do not
 /// read is `UnsupportedFormat`); otherwise the format is detected from the bytes.
 /// Errors: `UnsupportedFormat`, `Corrupt`, `PasswordRequired`, `LimitExceeded`.
-pub fn extract_bytes(bytes: &[u8], mime: Option<&str>, config: &Config) -> Result<ExtractionResult> {
+pub fn extract_bytes(
+    bytes: &[u8],
+    mime: Option<&str>,
+    config: &Config,
+) -> Result<ExtractionResult> {
     let container = match mime {
         None => detect::sniff(bytes),
         Some(detect::DOCX) => Container::Zip,
         Some(detect::PDF) => Container::Pdf,
-        Some(other) => return Err(ExtractionError::unsupported(format!("unsupported MIME type: {other}"))),
+        Some(other) => {
+            return Err(ExtractionError::unsupported(format!(
+                "unsupported MIME type: {other}"
+            )));
+        }
     };
     match container {
         Container::Zip => docx::extract(bytes, config),
         Container::Pdf => pdf::extract(bytes, config),
-        Container::Cfb if detect::memfind(bytes, ENCRYPTED_PACKAGE_UTF16).is_some() => Err(
-            ExtractionError::password("encrypted OOXML document (CFB EncryptedPackage): a password is required"),
-        ),
+        Container::Cfb if detect::memfind(bytes, ENCRYPTED_PACKAGE_UTF16).is_some() => {
+            Err(ExtractionError::password(
+                "encrypted OOXML document (CFB EncryptedPackage): a password is required",
+            ))
+        }
         Container::Cfb => Err(ExtractionError::unsupported(
             "OLE2/CFB container (legacy binary Office format) is not supported",
         )),
-        Container::Unknown if bytes.is_empty() => Err(ExtractionError::unsupported("empty input (0 bytes)")),
+        Container::Unknown if bytes.is_empty() => {
+            Err(ExtractionError::unsupported("empty input (0 bytes)"))
+        }
         Container::Unknown => Err(ExtractionError::unsupported(
             "unrecognised format: neither a ZIP (OOXML) nor a PDF document",
         )),
@@ -61,8 +74,7 @@ pub fn extract_bytes(bytes: &[u8], mime: Option<&str>, config: &Config) -> Resul
 }
 
 /// `EncryptedPackage` as a UTF-16LE CFB directory entry name.
-const ENCRYPTED_PACKAGE_UTF16: &[u8] =
-    b"E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0";
+const ENCRYPTED_PACKAGE_UTF16: &[u8] = b"E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0";
 
 #[cfg(test)]
 mod tests {

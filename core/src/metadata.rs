@@ -34,8 +34,12 @@ pub fn parse_core(xml: &str) -> Metadata {
                     _ if v.is_empty() => {}
                     Some("title") => meta.title = Some(v.to_owned()),
                     Some("creator") => {
-                        meta.authors =
-                            v.split(';').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect();
+                        meta.authors = v
+                            .split(';')
+                            .map(str::trim)
+                            .filter(|a| !a.is_empty())
+                            .map(str::to_owned)
+                            .collect();
                     }
                     Some("created") => meta.created = Some(v.to_owned()),
                     Some("modified") => meta.modified = Some(v.to_owned()),
@@ -100,7 +104,10 @@ mod tests {
     #[test]
     fn reads_pages_and_words_from_extended_properties() {
         let mut m = Metadata::default();
-        parse_extended("<Properties><Pages>3</Pages><Words> 120 </Words><Lines>x</Lines></Properties>", &mut m);
+        parse_extended(
+            "<Properties><Pages>3</Pages><Words> 120 </Words><Lines>x</Lines></Properties>",
+            &mut m,
+        );
         assert_eq!((m.page_count, m.word_count), (Some(3), Some(120)));
     }
 }

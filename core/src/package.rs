@@ -71,10 +71,20 @@ impl<'a> Package<'a> {
         let mut index = HashMap::with_capacity(archive.len());
         for i in 0..archive.len() {
             if let Some(Ok(name)) = archive.name_for_index(i) {
-                index.entry(name.trim_start_matches('/').to_ascii_lowercase()).or_insert(i);
+                index
+                    .entry(name.trim_start_matches('/').to_ascii_lowercase())
+                    .or_insert(i);
             }
         }
-        Ok(Self { bytes, archive, index, config: config.clone(), inflated: 0, package_rels: None, read_log: Vec::new() })
+        Ok(Self {
+            bytes,
+            archive,
+            index,
+            config: config.clone(),
+            inflated: 0,
+            package_rels: None,
+            read_log: Vec::new(),
+        })
     }
 
     /// Whether a part named `name` (case-insensitive, no leading `/`) exists.
@@ -88,8 +98,9 @@ impl<'a> Package<'a> {
         let Some(buf) = self.read_bytes(name)? else {
             return Ok(None);
         };
-        let mut text = String::from_utf8(buf)
-            .map_err(|e| ExtractionError::corrupt(format!("part {name} is not valid UTF-8: {e}")))?;
+        let mut text = String::from_utf8(buf).map_err(|e| {
+            ExtractionError::corrupt(format!("part {name} is not valid UTF-8: {e}"))
+        })?;
         if text.starts_with('\u{feff}') {
             text.drain(..3);
         }
@@ -102,7 +113,10 @@ impl<'a> Package<'a> {
         let Some(&i) = self.index.get(&name.to_ascii_lowercase()) else {
             return Ok(None);
         };
-        let remaining = self.config.max_decompressed_bytes.saturating_sub(self.inflated);
+        let remaining = self
+            .config
+            .max_decompressed_bytes
+            .saturating_sub(self.inflated);
         let buf = self.inflate_entry(i, name, remaining)?;
         self.inflated += buf.len() as u64;
         self.read_log.push(name.to_owned());
@@ -118,10 +132,14 @@ impl<'a> Package<'a> {
     fn inflate_entry(&mut self, i: usize, name: &str, limit: u64) -> Result<Vec<u8>> {
         let entry = self.archive.by_index_raw(i).map_err(zip_error)?;
         if entry.encrypted() {
-            return Err(ExtractionError::password(format!("part {name} is encrypted (ZIP encryption)")));
+            return Err(ExtractionError::password(format!(
+                "part {name} is encrypted (ZIP encryption)"
+            )));
         }
         let (method, crc, declared) = (entry.compression(), entry.crc32(), entry.size());
-        let range = entry.data_start().map(|start| start as usize..(start + entry.compressed_size()) as usize);
+        let range = entry
+            .data_start()
+            .map(|start| start as usize..(start + entry.compressed_size()) as usize);
         drop(entry);
         let out = match (method, range.and_then(|r| self.bytes.get(r))) {
             (CompressionMethod::Deflated, Some(data)) => inflate(data, declared, limit, name)?,
@@ -132,14 +150,18 @@ impl<'a> Package<'a> {
                 (&mut entry)
                     .take(limit + 1)
                     .read_to_end(&mut buf)
-                    .map_err(|e| ExtractionError::corrupt(format!("cannot inflate part {name}: {e}")))?;
+                    .map_err(|e| {
+                        ExtractionError::corrupt(format!("cannot inflate part {name}: {e}"))
+                    })?;
                 drop(entry);
                 return self.check_limit(buf, limit, name);
             }
         };
         let out = self.check_limit(out, limit, name)?;
         if crc32fast::hash(&out) != crc {
-            return Err(ExtractionError::corrupt(format!("part {name} fails its CRC-32 check")));
+            return Err(ExtractionError::corrupt(format!(
+                "part {name} fails its CRC-32 check"
+            )));
         }
         Ok(out)
     }
@@ -170,13 +192,17 @@ impl<'a> Package<'a> {
         let mut rels = Vec::new();
         loop {
             match reader.read_event() {
-                Ok(Event::Empty(e) | Event::Start(e)) if e.local_name().as_ref() == "Relationship" => {
+                Ok(Event::Empty(e) | Event::Start(e))
+                    if e.local_name().as_ref() == "Relationship" =>
+                {
                     let mut id = String::new();
                     let mut rel_type = String::new();
                     let mut target = String::new();
                     let mut external = false;
                     for attr in e.attributes().flatten() {
-                        let value = attr.normalized_value(XmlVersion::Implicit1_0).unwrap_or_default();
+                        let value = attr
+                            .normalized_value(XmlVersion::Implicit1_0)
+                            .unwrap_or_default();
                         match attr.key.local_name().as_ref() {
                             "Id" => id = value.into_owned(),
                             "Type" => rel_type = value.into_owned(),
@@ -186,7 +212,11 @@ impl<'a> Package<'a> {
                         }
                     }
                     if !external {
-                        rels.push(Relationship { id, rel_type, target: resolve(dir, &target) });
+                        rels.push(Relationship {
+                            id,
+                            rel_type,
+                            target: resolve(dir, &target),
+                        });
                     }
                 }
                 Ok(Event::Eof) => break,
@@ -208,7 +238,10 @@ impl<'a> Package<'a> {
             self.package_rels = Some(self.relationships("")?);
         }
         let rels = self.package_rels.as_deref().unwrap_or_default();
-        Ok(rels.iter().find(|r| r.rel_type.ends_with(suffix)).map(|r| r.target.clone()))
+        Ok(rels
+            .iter()
+            .find(|r| r.rel_type.ends_with(suffix))
+            .map(|r| r.target.clone()))
     }
 
     /// Part name of the main document, from `_rels/.rels` (never assumed).
@@ -229,12 +262,16 @@ impl<'a> Package<'a> {
 
     /// Part name of the core properties (`docProps/core.xml`), when the package has one.
     pub fn core_properties_part(&mut self) -> Result<Option<String>> {
-        Ok(self.package_target(REL_CORE_PROPERTIES)?.filter(|t| self.contains(t)))
+        Ok(self
+            .package_target(REL_CORE_PROPERTIES)?
+            .filter(|t| self.contains(t)))
     }
 
     /// Part name of the extended properties (`docProps/app.xml`), when the package has one.
     pub fn extended_properties_part(&mut self) -> Result<Option<String>> {
-        Ok(self.package_target(REL_EXTENDED_PROPERTIES)?.filter(|t| self.contains(t)))
+        Ok(self
+            .package_target(REL_EXTENDED_PROPERTIES)?
+            .filter(|t| self.contains(t)))
     }
 }
 
@@ -251,10 +288,8 @@ fn inflate(data: &[u8], declared: u64, limit: u64, name: &str) -> Result<Vec<u8>
     if declared <= limit {
         let mut out = vec![0u8; declared as usize];
         let fast = LIBDEFLATE.with_borrow_mut(|d| d.deflate_decompress(data, &mut out));
-        if let Ok(n) = fast {
-            if n == out.len() {
-                return Ok(out);
-            }
+        if fast.is_ok_and(|n| n == out.len()) {
+            return Ok(out);
         }
         // Wrong declared size or bad data: the streaming path decides (and words the error).
     }
@@ -263,7 +298,9 @@ fn inflate(data: &[u8], declared: u64, limit: u64, name: &str) -> Result<Vec<u8>
 
 /// Streaming inflation of raw deflate `data` with `flate2`, stopping past `limit` bytes.
 fn inflate_streaming(data: &[u8], declared: u64, limit: u64, name: &str) -> Result<Vec<u8>> {
-    let corrupt = |e: &dyn std::fmt::Display| ExtractionError::corrupt(format!("cannot inflate part {name}: {e}"));
+    let corrupt = |e: &dyn std::fmt::Display| {
+        ExtractionError::corrupt(format!("cannot inflate part {name}: {e}"))
+    };
     INFLATER.with_borrow_mut(|d| {
         d.reset(false);
         let mut out: Vec<u8> = Vec::with_capacity(declared.min(limit) as usize + 1);

@@ -64,7 +64,11 @@ pub fn locate() -> Option<PathBuf> {
     }
     prefixes.extend(env::var_os("VIRTUAL_ENV").map(PathBuf::from));
     if let Ok(cwd) = env::current_dir() {
-        prefixes.extend(cwd.ancestors().map(|dir| dir.join(".venv")).filter(|v| v.is_dir()));
+        prefixes.extend(
+            cwd.ancestors()
+                .map(|dir| dir.join(".venv"))
+                .filter(|v| v.is_dir()),
+        );
     }
     prefixes.iter().find_map(|prefix| {
         let lib = std::fs::read_dir(prefix.join("lib")).ok()?;
@@ -100,8 +104,12 @@ pub fn extract(bytes: &[u8], config: &Config) -> Result<ExtractionResult> {
                 ExtractionError::password("encrypted PDF: the password given is not correct")
             }
             FPDF_ERR_PASSWORD => ExtractionError::password("encrypted PDF: a password is required"),
-            FPDF_ERR_SECURITY => ExtractionError::unsupported("PDF uses an unsupported security handler"),
-            code => ExtractionError::corrupt(format!("pdfium cannot open this PDF (FPDF error {code})")),
+            FPDF_ERR_SECURITY => {
+                ExtractionError::unsupported("PDF uses an unsupported security handler")
+            }
+            code => {
+                ExtractionError::corrupt(format!("pdfium cannot open this PDF (FPDF error {code})"))
+            }
         });
     }
     let close_doc = || unsafe { b.FPDF_CloseDocument(doc) };
@@ -149,7 +157,12 @@ pub fn extract(bytes: &[u8], config: &Config) -> Result<ExtractionResult> {
         page_count: Some(n_pages),
         ..Metadata::default()
     };
-    Ok(ExtractionResult { content, mime_type: PDF.to_owned(), metadata, tables: Vec::new() })
+    Ok(ExtractionResult {
+        content,
+        mime_type: PDF.to_owned(),
+        metadata,
+        tables: Vec::new(),
+    })
 }
 
 /// Appends UTF-16 text, turning `\r\n` (and lone `\r`) into `\n`; unpaired surrogates become U+FFFD.
@@ -223,10 +236,19 @@ mod tests {
 
     #[test]
     fn pdf_dates_become_iso_8601() {
-        assert_eq!(pdf_date_to_iso("D:20230115093000+01'00'").as_deref(), Some("2023-01-15T09:30:00+01:00"));
-        assert_eq!(pdf_date_to_iso("D:20230115093000Z").as_deref(), Some("2023-01-15T09:30:00Z"));
+        assert_eq!(
+            pdf_date_to_iso("D:20230115093000+01'00'").as_deref(),
+            Some("2023-01-15T09:30:00+01:00")
+        );
+        assert_eq!(
+            pdf_date_to_iso("D:20230115093000Z").as_deref(),
+            Some("2023-01-15T09:30:00Z")
+        );
         assert_eq!(pdf_date_to_iso("D:199812").as_deref(), Some("1998-12"));
-        assert_eq!(pdf_date_to_iso("D:202301150930").as_deref(), Some("2023-01-15T09:30:00"));
+        assert_eq!(
+            pdf_date_to_iso("D:202301150930").as_deref(),
+            Some("2023-01-15T09:30:00")
+        );
         assert_eq!(pdf_date_to_iso("yesterday"), None);
     }
 

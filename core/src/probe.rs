@@ -34,7 +34,12 @@ pub fn echo(s: &str) -> String {
 /// tables of 3 × 3 cells, with every metadata field set; no extraction happens.
 pub fn make_result(n_chars: usize, n_tables: usize) -> ExtractionResult {
     const TEXT: &[u8] = b"lorem ipsum dolor sit amet, consectetur adipiscing elit\n";
-    let content: String = TEXT.iter().cycle().take(n_chars).map(|&b| b as char).collect();
+    let content: String = TEXT
+        .iter()
+        .cycle()
+        .take(n_chars)
+        .map(|&b| b as char)
+        .collect();
     let tables = (0..n_tables)
         .map(|t| {
             (0..3)

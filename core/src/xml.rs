@@ -33,7 +33,10 @@ pub fn malformed(part: &str, reader: &Reader<&[u8]>, err: quick_xml::Error) -> E
 }
 
 /// Value of the attribute of `e` whose local name is `local` (any prefix), unescaped.
-pub fn attribute<'a>(e: &'a quick_xml::events::BytesStart<'_>, local: &str) -> Option<std::borrow::Cow<'a, str>> {
+pub fn attribute<'a>(
+    e: &'a quick_xml::events::BytesStart<'_>,
+    local: &str,
+) -> Option<std::borrow::Cow<'a, str>> {
     e.attributes()
         .with_checks(false)
         .flatten()

@@ -52,7 +52,9 @@ fn to_python(py: Python<'_>, r: ExtractionResult) -> PyResult<Py<PyAny>> {
     }
     let tables = PyList::new(py, r.tables)?;
     let class = RESULT_CLASS.import(py, "bridgemark.result", "ExtractionResult")?;
-    Ok(class.call1((r.content, r.mime_type, meta, tables))?.unbind())
+    Ok(class
+        .call1((r.content, r.mime_type, meta, tables))?
+        .unbind())
 }
 
 /// Runs core work with the GIL released and converts its outcome.
@@ -68,7 +70,10 @@ fn run_detached(
 
 /// The core config from a password and a `bridgemark.Config` (or `None`: the defaults).
 fn to_config(password: Option<String>, limits: Option<&Bound<'_, PyAny>>) -> PyResult<Config> {
-    let mut config = Config { password, ..Config::DEFAULT };
+    let mut config = Config {
+        password,
+        ..Config::DEFAULT
+    };
     if let Some(l) = limits {
         config.max_decompressed_bytes = l.getattr("max_decompressed_bytes")?.extract()?;
         config.max_zip_entries = l.getattr("max_zip_entries")?.extract()?;
@@ -108,7 +113,9 @@ fn extract_bytes(
     config: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Py<PyAny>> {
     let config = to_config(password, config)?;
-    run_detached(py, move || bridgemark_core::extract_bytes(data, mime_type, &config))
+    run_detached(py, move || {
+        bridgemark_core::extract_bytes(data, mime_type, &config)
+    })
 }
 
 /// noop() -> None: the bare call.

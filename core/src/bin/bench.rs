@@ -121,9 +121,16 @@ fn inflate(p: &Params, cases: &[String]) -> Vec<Value> {
         let (extract_case, inflate_case) = (format!("extract:{path}"), format!("inflate:{path}"));
         let prepared = std::fs::read(path)
             .map_err(|e| e.to_string())
-            .and_then(|b| docx::parts_read(&b, &config).map(|parts| (b, parts)).map_err(|e| e.message));
+            .and_then(|b| {
+                docx::parts_read(&b, &config)
+                    .map(|parts| (b, parts))
+                    .map_err(|e| e.message)
+            });
         match prepared {
-            Err(e) => out.extend([error_record(&extract_case, &e), error_record(&inflate_case, &e)]),
+            Err(e) => out.extend([
+                error_record(&extract_case, &e),
+                error_record(&inflate_case, &e),
+            ]),
             Ok((bytes, parts)) => {
                 out.push(timing(&extract_case, p, || {
                     black_box(extract_bytes(black_box(&bytes), None, &config).ok());

@@ -106,31 +106,50 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
     }
     let mut metadata = read_metadata(package)?;
     metadata.comments = comments.unwrap_or_default();
-    Ok(ExtractionResult { content, mime_type: DOCX.to_owned(), metadata, tables })
+    Ok(ExtractionResult {
+        content,
+        mime_type: DOCX.to_owned(),
+        metadata,
+        tables,
+    })
 }
 
 /// Target part of the first relationship whose type ends with `suffix`.
 fn find_rel<'r>(rels: &'r [Relationship], suffix: &str) -> Option<&'r str> {
-    rels.iter().find(|r| r.rel_type.ends_with(suffix)).map(|r| r.target.as_str())
+    rels.iter()
+        .find(|r| r.rel_type.ends_with(suffix))
+        .map(|r| r.target.as_str())
 }
 
 /// Header (or footer) parts in reading order: per section first, default, even; each once.
-fn section_parts(references: &[PartReference], rels: &[Relationship], headers: bool) -> Vec<String> {
-    let mut refs: Vec<&PartReference> = references.iter().filter(|r| r.is_header == headers).collect();
+fn section_parts(
+    references: &[PartReference],
+    rels: &[Relationship],
+    headers: bool,
+) -> Vec<String> {
+    let mut refs: Vec<&PartReference> = references
+        .iter()
+        .filter(|r| r.is_header == headers)
+        .collect();
     refs.sort_by_key(|r| (r.section, r.order));
     let mut parts: Vec<String> = Vec::new();
     for r in refs {
-        if let Some(rel) = rels.iter().find(|rel| rel.id == r.rel_id) {
-            if !parts.contains(&rel.target) {
-                parts.push(rel.target.clone());
-            }
+        if let Some(rel) = rels.iter().find(|rel| rel.id == r.rel_id)
+            && !parts.contains(&rel.target)
+        {
+            parts.push(rel.target.clone());
         }
     }
     parts
 }
 
 /// Walks the part `name` when the package has it.
-fn read_story(package: &mut Package<'_>, name: &str, kind: StoryKind, config: &Config) -> Result<Option<Story>> {
+fn read_story(
+    package: &mut Package<'_>,
+    name: &str,
+    kind: StoryKind,
+    config: &Config,
+) -> Result<Option<Story>> {
     match package.read_text(name)? {
         Some(xml) => story::walk(&xml, name, kind, config).map(Some),
         None => Ok(None),
@@ -140,13 +159,16 @@ fn read_story(package: &mut Package<'_>, name: &str, kind: StoryKind, config: &C
 /// Core properties (title, authors, dates) and extended properties (pages, words).
 fn read_metadata(package: &mut Package<'_>) -> Result<Metadata> {
     let mut meta = match package.core_properties_part()? {
-        Some(part) => package.read_text(&part)?.map(|x| metadata::parse_core(&x)).unwrap_or_default(),
+        Some(part) => package
+            .read_text(&part)?
+            .map(|x| metadata::parse_core(&x))
+            .unwrap_or_default(),
         None => Metadata::default(),
     };
-    if let Some(part) = package.extended_properties_part()? {
-        if let Some(xml) = package.read_text(&part)? {
-            metadata::parse_extended(&xml, &mut meta);
-        }
+    if let Some(part) = package.extended_properties_part()?
+        && let Some(xml) = package.read_text(&part)?
+    {
+        metadata::parse_extended(&xml, &mut meta);
     }
     Ok(meta)
 }

@@ -105,12 +105,18 @@ enum Tag {
 
 /// Elements whose whole subtree is not text a reader sees.
 fn is_skipped(local: &str) -> bool {
-    matches!(local, "del" | "moveFrom" | "instrText" | "delText" | "Fallback" | "sdtPr" | "sdtEndPr")
+    matches!(
+        local,
+        "del" | "moveFrom" | "instrText" | "delText" | "Fallback" | "sdtPr" | "sdtEndPr"
+    )
 }
 
 /// Note types that hold separators, not text.
 fn is_separator_note(kind: &str) -> bool {
-    matches!(kind, "separator" | "continuationSeparator" | "continuationNotice")
+    matches!(
+        kind,
+        "separator" | "continuationSeparator" | "continuationNotice"
+    )
 }
 
 /// `true` unless an on/off attribute says off (`w:val="0|false|off"`).
@@ -140,7 +146,10 @@ struct Walker {
 pub fn walk(xml: &str, part: &str, kind: StoryKind, config: &Config) -> Result<Story> {
     let mut w = Walker {
         kind,
-        sinks: vec![Sink { text: String::with_capacity(xml.len() / 8), blocks: 0 }],
+        sinks: vec![Sink {
+            text: String::with_capacity(xml.len() / 8),
+            blocks: 0,
+        }],
         open_tables: Vec::new(),
         tags: Vec::with_capacity(64),
         story: Story::default(),
@@ -154,7 +163,9 @@ pub fn walk(xml: &str, part: &str, kind: StoryKind, config: &Config) -> Result<S
     let mut depth: u32 = 0;
     let mut skip_at: Option<u32> = None;
     loop {
-        let event = reader.read_event().map_err(|e| malformed(part, &reader, e))?;
+        let event = reader
+            .read_event()
+            .map_err(|e| malformed(part, &reader, e))?;
         match event {
             Event::Start(e) => {
                 depth += 1;
@@ -214,7 +225,9 @@ pub fn walk(xml: &str, part: &str, kind: StoryKind, config: &Config) -> Result<S
 
 impl Walker {
     fn sink(&mut self) -> &mut Sink {
-        self.sinks.last_mut().expect("the story sink is never popped")
+        self.sinks
+            .last_mut()
+            .expect("the story sink is never popped")
     }
 
     fn in_text(&self) -> bool {
@@ -233,8 +246,14 @@ impl Walker {
 
     fn push_text(&mut self, text: &str) {
         if self.symbol_font {
-            let mapped: String =
-                text.chars().map(|c| symbol::to_unicode(c as u32).filter(|_| c > '\u{F000}').unwrap_or(c)).collect();
+            let mapped: String = text
+                .chars()
+                .map(|c| {
+                    symbol::to_unicode(c as u32)
+                        .filter(|_| c > '\u{F000}')
+                        .unwrap_or(c)
+                })
+                .collect();
             self.sink().text.push_str(&mapped);
         } else if self.caps {
             let upper = text.to_uppercase();
@@ -289,17 +308,27 @@ impl Walker {
             "br" | "cr" => self.push_run_char('\n'),
             "softHyphen" => self.push_run_char('\u{00AD}'),
             "noBreakHyphen" => self.push_run_char('\u{2011}'),
-            "sym" | "symEx" => match attribute(e, "char").and_then(|c| u32::from_str_radix(&c, 16).ok()) {
-                Some(code) => {
-                    let symbol_font = attribute(e, "font").is_some_and(|f| f == "Symbol");
-                    let mapped = symbol_font.then(|| symbol::to_unicode(code)).flatten();
-                    self.push_run_char(mapped.or_else(|| char::from_u32(code)).unwrap_or('\u{FFFD}'))
+            "sym" | "symEx" => {
+                match attribute(e, "char").and_then(|c| u32::from_str_radix(&c, 16).ok()) {
+                    Some(code) => {
+                        let symbol_font = attribute(e, "font").is_some_and(|f| f == "Symbol");
+                        let mapped = symbol_font.then(|| symbol::to_unicode(code)).flatten();
+                        self.push_run_char(
+                            mapped
+                                .or_else(|| char::from_u32(code))
+                                .unwrap_or('\u{FFFD}'),
+                        )
+                    }
+                    None => Tag::Other,
                 }
-                None => Tag::Other,
-            },
+            }
             "tbl" => {
                 self.sink().start_block();
-                self.open_tables.push(TableBuilder { slot: self.story.tables.len(), rows: Vec::new(), row: Vec::new() });
+                self.open_tables.push(TableBuilder {
+                    slot: self.story.tables.len(),
+                    rows: Vec::new(),
+                    row: Vec::new(),
+                });
                 self.story.tables.push(Vec::new());
                 Tag::Table
             }
@@ -360,7 +389,12 @@ impl Walker {
         };
         if let Some(rel_id) = attribute(e, "id") {
             let section = self.sections;
-            self.story.references.push(PartReference { section, is_header, order, rel_id: rel_id.into_owned() });
+            self.story.references.push(PartReference {
+                section,
+                is_header,
+                order,
+                rel_id: rel_id.into_owned(),
+            });
         }
     }
 
@@ -411,7 +445,9 @@ impl Walker {
 /// Convenience for tests and callers that need only the text of a flow part.
 #[cfg(test)]
 fn text_of(body: &str) -> (String, Vec<Table>) {
-    let xml = format!(r#"<?xml version="1.0"?><w:document xmlns:w="urn:w"><w:body>{body}</w:body></w:document>"#);
+    let xml = format!(
+        r#"<?xml version="1.0"?><w:document xmlns:w="urn:w"><w:body>{body}</w:body></w:document>"#
+    );
     let story = walk(&xml, "word/document.xml", StoryKind::Flow, &Config::DEFAULT).unwrap();
     (story.text, story.tables)
 }
@@ -422,7 +458,9 @@ mod tests {
 
     #[test]
     fn paragraphs_are_separated_by_newline_and_text_kept_exactly() {
-        let (c, _) = text_of(r#"<w:p><w:r><w:t xml:space="preserve"> a </w:t></w:r></w:p><w:p/><w:p><w:r><w:t>b</w:t></w:r></w:p>"#);
+        let (c, _) = text_of(
+            r#"<w:p><w:r><w:t xml:space="preserve"> a </w:t></w:r></w:p><w:p/><w:p><w:r><w:t>b</w:t></w:r></w:p>"#,
+        );
         assert_eq!(c, " a \n\nb");
     }
 
@@ -453,7 +491,13 @@ mod tests {
             r#"<w:p><w:r><w:t>after</w:t></w:r></w:p>"#
         ));
         assert_eq!(c, "before\na\tb\n\td\nafter");
-        assert_eq!(t, vec![vec![vec!["a".to_owned(), "b".to_owned()], vec!["".to_owned(), "d".to_owned()]]]);
+        assert_eq!(
+            t,
+            vec![vec![
+                vec!["a".to_owned(), "b".to_owned()],
+                vec!["".to_owned(), "d".to_owned()]
+            ]]
+        );
     }
 
     #[test]
@@ -534,13 +578,25 @@ mod tests {
             r#"<w:footnotes><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>"#,
             r#"<w:footnote w:id="1"><w:p><w:r><w:t>Note.</w:t></w:r></w:p></w:footnote></w:footnotes>"#
         );
-        let s = walk(notes, "word/footnotes.xml", StoryKind::Notes, &Config::DEFAULT).unwrap();
+        let s = walk(
+            notes,
+            "word/footnotes.xml",
+            StoryKind::Notes,
+            &Config::DEFAULT,
+        )
+        .unwrap();
         assert_eq!(s.text, "Note.");
         let comments = concat!(
             r#"<w:comments><w:comment w:id="0"><w:p><w:r><w:t>one</w:t></w:r></w:p><w:p><w:r><w:t>two</w:t></w:r></w:p></w:comment>"#,
             r#"<w:comment w:id="1"><w:p><w:r><w:t>three</w:t></w:r></w:p></w:comment></w:comments>"#
         );
-        let s = walk(comments, "word/comments.xml", StoryKind::Comments, &Config::DEFAULT).unwrap();
+        let s = walk(
+            comments,
+            "word/comments.xml",
+            StoryKind::Comments,
+            &Config::DEFAULT,
+        )
+        .unwrap();
         assert_eq!(s.items, vec!["one\ntwo", "three"]);
         assert_eq!(s.text, "");
     }
@@ -553,8 +609,19 @@ mod tests {
             r#"<w:sectPr><w:headerReference w:type="even" r:id="rId3"/></w:sectPr></w:body></w:document>"#
         );
         let s = walk(xml, "word/document.xml", StoryKind::Flow, &Config::DEFAULT).unwrap();
-        let ids: Vec<_> = s.references.iter().map(|r| (r.section, r.is_header, r.order, r.rel_id.as_str())).collect();
-        assert_eq!(ids, vec![(0, true, 1, "rId1"), (0, false, 0, "rId2"), (1, true, 2, "rId3")]);
+        let ids: Vec<_> = s
+            .references
+            .iter()
+            .map(|r| (r.section, r.is_header, r.order, r.rel_id.as_str()))
+            .collect();
+        assert_eq!(
+            ids,
+            vec![
+                (0, true, 1, "rId1"),
+                (0, false, 0, "rId2"),
+                (1, true, 2, "rId3")
+            ]
+        );
     }
 
     #[test]
