@@ -89,10 +89,15 @@ impl<F: Fn()> Drop for Closer<'_, F> {
 
 /// Extracts the text of every page and the document metadata from the PDF in `bytes`.
 ///
-/// Errors: `PasswordRequired` (encrypted, and `config.password` missing or wrong),
+/// Errors: `InvalidArgument` (a password with a NUL character),
+/// `PasswordRequired` (encrypted, and `config.password` missing or wrong),
 /// `Corrupt` (pdfium cannot open it), `LimitExceeded` (more than `config.max_pages`
 /// pages), `UnsupportedFormat` (libpdfium not found, or an unsupported security handler).
 pub fn extract(bytes: &[u8], config: &Config) -> Result<ExtractionResult> {
+    if config.password.as_deref().is_some_and(|p| p.contains('\0')) {
+        // pdfium takes a C string: pdfium-render panics on an interior NUL.
+        return Err(ExtractionError::invalid_argument("password contains a NUL character"));
+    }
     let pdfium = library()?;
     let b = pdfium.bindings();
     // SAFETY: every handle below is used only while the pdfium lock is held and is
@@ -250,6 +255,13 @@ mod tests {
             Some("2023-01-15T09:30:00")
         );
         assert_eq!(pdf_date_to_iso("yesterday"), None);
+    }
+
+    #[test]
+    fn password_with_nul_is_invalid_argument_before_pdfium_is_touched() {
+        let config = Config { password: Some("a\0b".to_owned()), ..Config::DEFAULT };
+        let err = extract(b"%PDF-1.7", &config).unwrap_err();
+        assert_eq!(err.kind, crate::ErrorKind::InvalidArgument);
     }
 
     #[test]
