@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from bridgemark.corpus import SEED_FILES
+from bridgemark.registry import PEERS
 
 #: The seed report's claimed overhead ranges (source: the seed report this project reproduces).
 SEED_CLAIMS: dict[str, str] = {"pyo3": "5–15%", "pybind11": "10–20%", "ctypes": "20–50%", "pure_python": "0% (“baseline”)"}
@@ -82,6 +83,13 @@ def fmt_ci(rec: dict, name: str, unit: str, suffix: str = "", sign: bool = False
     return f"{fmt_num(v, sign)}{suffix} [{ci}]"
 
 
+def fmt_ratio(rec: dict, name: str) -> str:
+    """``rec[name]`` as a ratio with its interval when there is one: ``12.3× [9.1, 15]``."""
+    low, high = rec.get(f"{name}_ci95_low"), rec.get(f"{name}_ci95_high")
+    value = f"{rec[name]:.3g}×"
+    return value if low is None or high is None else f"{value} [{low:.3g}, {high:.3g}]"
+
+
 def fmt_bytes(n: float | None) -> str:
     """``12.3 MiB``-style binary units."""
     if n is None:
@@ -108,6 +116,8 @@ class Run:
     def __init__(self, document: dict[str, Any]) -> None:
         self.doc = document
         self.implementations: dict[str, dict] = document["implementations"]
+        #: The implementations with probes (bridges, pure_python, direct_rust): peers excluded.
+        self.bridges: list[str] = [i for i in self.implementations if i not in PEERS]
         self._records = {
             (suite, r["implementation"], r["case"]): r
             for suite, body in document["suites"].items()
@@ -179,7 +189,7 @@ def section_memory(run: Run) -> list[str]:
         ("verdict", lambda r: ("LEAK" if r["leak"] else "no leak") + ("" if r["control_ok"] else " ✗ control failed")),
         ("calls (RSS points)", lambda r: f"{r['iterations']:,} ({r['n']})"),
     ]
-    rows = [[impl] + [run.cell("memory", impl, c, f) for c in cases for _, f in cols] for impl in run.implementations]
+    rows = [[impl] + [run.cell("memory", impl, c, f) for c in cases for _, f in cols] for impl in run.bridges]
     header = ["implementation"] + [f"`{c}` {h}" for c in cases for h, _ in cols]
     failed = [r for r in run.suite("memory")["records"] if "control_ok" in r and not r["control_ok"]]
     status = ("**Controls passed: every leak probe flagged, every clean path clean.**" if not failed else
@@ -200,7 +210,7 @@ def section_stress(run: Run) -> list[str]:
         ("RSS growth", lambda r: fmt_bytes(r["rss_growth_bytes"])),
         ("RSS slope [95% CI]", lambda r: fmt_ci(r, "slope", "bytes_per_iter", " B/iter")),
     ]
-    rows = [[impl] + [run.cell("stress", impl, c, f) for _, f in cols] for impl in run.implementations]
+    rows = [[impl] + [run.cell("stress", impl, c, f) for _, f in cols] for impl in run.bridges]
     return ["## (c) Stress run", "", _method(run, "stress"), "",
             table(["implementation"] + [h for h, _ in cols], rows), ""]
 
@@ -208,7 +218,8 @@ def section_stress(run: Run) -> list[str]:
 def section_industry(run: Run) -> list[str]:
     seeds = [f for f in SEED_FILES if f in run.cases("extraction")]
     rows = []
-    for impl, info in run.implementations.items():
+    for impl in run.bridges:
+        info = run.implementations[impl]
         depth = DASH if impl == "direct_rust" else "{} / {}".format(*info["wrapper_depth"])
         noop = run.cell("calls", impl, "noop", lambda r: fmt_ns_ci(r, "median") + f" (n={r['n']})")
         over = [run.cell("extraction", impl, f, lambda r: DASH if "overhead_pct" not in r else
@@ -225,12 +236,113 @@ def section_industry(run: Run) -> list[str]:
 
 
 def section_calls(run: Run) -> list[str]:
-    impls = list(run.implementations)
+    impls = run.bridges
     rows = [[f"`{c}`"] + [run.cell("calls", i, c, lambda r: fmt_ns_ci(r, "median")) for i in impls]
             for c in run.cases("calls")]
     n = {r["n"] for r in run.suite("calls")["records"] if "n" in r}
     return ["## Bare-call costs (probes)", "", _method(run, "calls") + f" n per figure: {', '.join(map(str, sorted(n)))}.",
             "", table(["case"] + impls, rows), ""]
+
+
+def section_controls(run: Run) -> list[str]:
+    """The harness's own controls: a known leak must be caught, a known delay measured."""
+    checks = []
+    memory, calls = run.suite("memory"), run.suite("calls")
+    if memory:
+        bad = [f"{r['implementation']} `{r['case']}`" for r in memory["records"] if r.get("control_ok") is False]
+        checks.append(("leak control: leak(64) flagged, clean extraction not flagged, every implementation",
+                       "failed: " + ", ".join(bad) if bad else "passed"))
+    if calls:
+        spins = [r for r in calls["records"] if r["case"].startswith("spin:") and "control_ok" in r]
+        bad = [f"{r['implementation']} ({fmt_ns(r['median_ns'])})" for r in spins if not r["control_ok"]]
+        if spins:
+            checks.append((f"timing control: `{spins[0]['case']}` measures its ns ± 5%, every implementation",
+                           "failed: " + ", ".join(bad) if bad else "passed"))
+    if not checks:
+        return []
+    valid = all(v == "passed" for _, v in checks)
+    return ["## Controls", "", table(["control", "result"], [[c, v] for c, v in checks]), "",
+            "**This run is valid: every control passed.**" if valid else
+            "**This run is INVALID: a control failed; its figures must not be published.**", ""]
+
+
+def section_threads(run: Run) -> list[str]:
+    body = run.suite("threads")
+    if not body:
+        return []
+    cases = run.cases("threads")
+    cols = [
+        ("1 thread, calls/s", lambda r: fmt_num(r["calls_per_s_1_thread"])),
+        ("2 threads, calls/s", lambda r: fmt_num(r["calls_per_s_2_threads"])),
+        ("scaling [95% CI]", lambda r: fmt_ratio(r, "scaling")),
+    ]
+    impls = list(dict.fromkeys(r["implementation"] for r in body["records"]))
+    rows = []
+    for impl in impls:
+        for c in cases:
+            cells = [run.cell("threads", impl, c, f) for _, f in cols]
+            gil = run.cell("threads", impl, c, lambda r: DASH if "releases_gil" not in r else
+                           ("yes" if r["releases_gil"] else "no"))
+            rows.append([impl, f"`{c}`", *cells, gil])
+    return ["## Threads: is the GIL released?", "", _method(run, "threads"), "",
+            table(["implementation", "case"] + [h for h, _ in cols] + ["releases the GIL (from spin)"], rows), ""]
+
+
+def _pct_interval(r: dict) -> tuple[float, float] | None:
+    low, high = r.get("overhead_ci95_low_pct"), r.get("overhead_ci95_high_pct")
+    return None if low is None or high is None else (low, high)
+
+
+def section_claims(run: Run) -> list[str]:
+    """The seed report's claims, each confirmed, refuted or not applicable from this run."""
+    ext, mem = run.suite("extraction"), run.suite("memory")
+    if not ext:
+        return []
+    recs = {(r["implementation"], r["case"]): r for r in ext["records"]}
+    seeds = [f for f in SEED_FILES if f in run.cases("extraction")]
+    rows = []
+
+    def overlap(impl: str, lo: float, hi: float, claim: str) -> None:
+        for f in seeds:
+            r = recs.get((impl, f), {})
+            iv = _pct_interval(r)
+            if iv is None:
+                rows.append([claim, f"`{f}`", "not measured", "not applicable"])
+                continue
+            verdict = "consistent" if iv[0] <= hi and iv[1] >= lo else "refuted"
+            rows.append([claim, f"`{f}`", f"{r['overhead_pct']:+.3g}% [{iv[0]:+.3g}, {iv[1]:+.3g}]", verdict])
+
+    overlap("pyo3", 6, 6, "PyO3 overhead ~6%")
+    for f in seeds:
+        r = recs.get(("pyo3", f), {})
+        if "overhead_ns" in r and r.get("overhead_ci95_low_ns") is not None:
+            lo, hi = r["overhead_ci95_low_ns"], r["overhead_ci95_high_ns"]
+            rows.append(["\"1 ms\" difference (PyO3 vs direct)", f"`{f}`",
+                         f"{fmt_ns(r['overhead_ns'], True)} [{fmt_ns(lo, True)}, {fmt_ns(hi, True)}]",
+                         "consistent" if lo <= 1e6 <= hi else "refuted"])
+    overlap("pyo3", 5, 15, "PyO3 5–15%")
+    overlap("pybind11", 10, 20, "pybind11 10–20%")
+    overlap("ctypes", 20, 50, "ctypes 20–50%")
+    for f in seeds:
+        r = recs.get(("pure_python", f), {})
+        if "overhead_pct" in r:
+            rows.append(["pure Python \"0% baseline\"", f"`{f}`", f"{r['overhead_pct']:+.3g}% vs direct Rust",
+                         "refuted" if (_pct_interval(r) or (0, 0))[0] > 0 else "consistent"])
+    if mem:
+        for r in mem["records"]:
+            if r["implementation"] == "pyo3" and r["case"].startswith("extract_file:") and "slope_bytes_per_iter" in r:
+                slope = fmt_ci(r, "slope", "bytes_per_iter", " B/iter")
+                rows.append(["1.22 KB/iter leak \"acceptable\"", f"`{r['case']}`", slope,
+                             "refuted: no leak detected" if not r["leak"] else "leak detected (see (b))"])
+                high = r.get("slope_ci95_high_bytes_per_iter")
+                rows.append(["~22 h to leak 1 GB", f"`{r['case']}`", slope,
+                             "not applicable: no leak to extrapolate" if not r["leak"] else
+                             f"at the CI's upper bound, 1 GB takes {1e9 / max(high, 1e-9):,.0f} calls"])
+    return ["## The seed report's claims, point by point", "",
+            "Each claim checked against this run: an overhead claim is *consistent* when this run's 95% interval "
+            "overlaps the claimed value or range, *refuted* otherwise. The seed's 1.22 KB/iter was an RSS difference "
+            "over 50 iterations, not a slope; the memory figures here are slopes with intervals (b).", "",
+            table(["claim", "measured on", "this run", "verdict"], rows), ""]
 
 
 def section_all_files(run: Run) -> list[str]:
@@ -259,9 +371,7 @@ def section_peers(run: Run) -> list[str]:
     for r in ratios:
         goal, text = PEER_GOALS.get((r["implementation"], r["case"]), (None, DASH))
         verdict = DASH if goal is None else ("met" if r["median_ratio"] >= goal else "not met")
-        rows.append([r["implementation"], r["case"], f"{r['median_ratio']:.3g}× "
-                     f"[{r['median_ratio_ci95_low']:.3g}, {r['median_ratio_ci95_high']:.3g}]", str(r["n_files"]),
-                     text, verdict])
+        rows.append([r["implementation"], r["case"], fmt_ratio(r, "median_ratio"), str(r["n_files"]), text, verdict])
     return ["## Peers: time per file against bridgemark", "",
             f"*Method:* {ratios[0]['method']}; ratio = median time of the peer / median time of "
             f"`{ratios[0]['reference']}` on the same file (> 1: bridgemark is faster), from the timings of (a).", "",
@@ -274,7 +384,7 @@ def section_inflate(run: Run) -> list[str]:
         return []
     rows = [[f"`{r['case']}`", "error: " + r["error"] if "error" in r else fmt_ns(r["extract_median_ns"]),
              DASH if "error" in r else fmt_ns(r["inflate_median_ns"]),
-             DASH if "error" in r else f"{r['ratio']:.3g}× [{r['ratio_ci95_low']:.3g}, {r['ratio_ci95_high']:.3g}]",
+             DASH if "error" in r else fmt_ratio(r, "ratio"),
              DASH if "error" in r else str(r["n"])] for r in body["records"]]
     return ["## The core against inflating alone", "", _method(run, "inflate"),
             "Goal (issue #3): ≤ 3× on `unstructured/handbook-872p.docx`.", "",
@@ -351,8 +461,10 @@ def render(document: dict[str, Any]) -> str:
                            ("stress", section_stress)):
         if suite in present:
             parts += section(run)
+    parts += section_controls(run)
     if present & {"calls", "extraction"}:
         parts += section_industry(run)
+    parts += section_claims(run) + section_threads(run)
     parts += section_peers(run) + section_inflate(run) + section_fidelity(run)
     if "calls" in present:
         parts += section_calls(run)

@@ -43,6 +43,9 @@ class FakeBridge(SimpleNamespace):
     def leak(self, n_bytes: int) -> None:
         self.leaked_bytes += n_bytes
 
+    def spin(self, ns: int) -> None:
+        self.calls += 1
+
 
 @pytest.fixture
 def fake(monkeypatch) -> FakeBridge:
@@ -198,3 +201,34 @@ def test_prefixed_raw_cases_get_their_file_label():
     assert _label("/abs/x.docx", labels) == "shared/x.docx"
     assert _label("extract:/abs/x.docx", labels) == "extract:shared/x.docx"
     assert _label("noop", labels) == "noop"
+
+
+def test_spin_control_passes_within_five_percent_only():
+    def rec(median: float) -> dict:
+        return {"case": "spin:1000000", "loops": 1, "warmup_ns_per_iter": [], "samples_ns_per_iter": [median] * 3}
+
+    ok = calls.summarize({"a": [[rec(1_030_000.0)]]})[0]
+    slow = calls.summarize({"b": [[rec(1_200_000.0)]]})[0]
+    assert ok["control_ok"] and not slow["control_ok"]
+
+
+def test_threads_scaling_is_two_thread_over_one_thread_throughput():
+    from bridgemark.suites import threads
+
+    raw = {"x": [[{"case": "spin:1000000", "calls_per_s_1_threads": [100.0, 101.0, 99.0],
+                   "calls_per_s_2_threads": [200.0, 198.0, 202.0]}],
+                 [{"case": "spin:1000000", "calls_per_s_1_threads": [100.0, 100.0, 100.0],
+                   "calls_per_s_2_threads": [200.0, 200.0, 200.0]}]],
+           "held": [[{"case": "spin:1000000", "calls_per_s_1_threads": [100.0] * 3,
+                      "calls_per_s_2_threads": [100.0, 99.0, 101.0]}]]}
+    by_impl = {r["implementation"]: r for r in threads.summarize(raw)}
+    assert by_impl["x"]["scaling"] == pytest.approx(2.0) and by_impl["x"]["releases_gil"]
+    assert by_impl["held"]["scaling"] == pytest.approx(1.0) and not by_impl["held"]["releases_gil"]
+
+
+def test_threads_measure_counts_calls_of_every_thread(fake):
+    from bridgemark.suites import threads
+
+    records = threads.measure(fake, {"samples": 2, "window_ms": 5}, ["spin:10"])
+    assert len(records[0]["calls_per_s_1_threads"]) == len(records[0]["calls_per_s_2_threads"]) == 2
+    assert all(v > 0 for v in records[0]["calls_per_s_2_threads"])

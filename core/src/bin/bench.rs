@@ -5,7 +5,7 @@
 //! and the same JSON object on stdout, with `"implementation": "direct_rust"`:
 //!
 //! - `extraction`: CASE = file path; `extract_file` per file.
-//! - `calls`: CASE = `loop` | `noop` | `add` | `echo:N` | `make_result:C:T` (the probes).
+//! - `calls`: CASE = `loop` | `noop` | `add` | `echo:N` | `make_result:C:T` | `spin:N` (the probes).
 //! - timing records: `{"case", "loops", "warmup_ns_per_iter": [..], "samples_ns_per_iter": [..]}`:
 //!   loops doubled until one sample lasts `min_sample_ns`, then `warmups` + `samples` samples.
 //! - `memory`: CASE = `extract_file:PATH` | `leak:N`; RSS (VmRSS of /proc/self/status) after
@@ -174,6 +174,10 @@ fn calls(p: &Params, cases: &[String]) -> Result<Vec<Value>, String> {
                     timing(case, p, || {
                         black_box(probe::make_result(black_box(chars), black_box(tables)));
                     })
+                }
+                ["spin", _] => {
+                    let ns = num(1)? as u64;
+                    timing(case, p, || probe::spin(black_box(ns)))
                 }
                 _ => return Err(format!("unknown calls case {case:?}")),
             })

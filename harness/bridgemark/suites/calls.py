@@ -6,7 +6,8 @@ Cases (same syntax for the Rust bench binary):
   in every other figure of this suite (reported, never subtracted);
 - ``noop`` — the bare call (fixed cost); ``add`` — ``add(1, 2)``, scalar marshalling;
 - ``echo:N`` — ``echo("x" * N)``, N bytes of ASCII in and out;
-- ``make_result:C:T`` — a result of C characters and T 3×3 tables converted, no extraction.
+- ``make_result:C:T`` — a result of C characters and T 3×3 tables converted, no extraction;
+- ``spin:N`` — ``spin(N)``: N ns of busy work, the timing control (must measure N ± 5%).
 
 The probe is the bridge's native callable, bound to a local before the loop.
 """
@@ -28,7 +29,10 @@ CASES: tuple[str, ...] = (
     "loop", "noop", "add",
     "echo:0", "echo:1024", "echo:65536", "echo:1048576",
     "make_result:0:0", "make_result:1000:1", "make_result:100000:10",
+    f"spin:{1_000_000}",
 )
+#: The spin control: ``spin(n)`` must take n ns within this fraction, on every implementation.
+SPIN_TOLERANCE = 0.05
 METHOD = (
     "probe called directly (its native callable bound to a local) in a calibrated loop "
     "(`for _ in itertools.repeat(None, loops): f(*args)`, ≥ min_sample_ns per sample), warm-up "
@@ -55,6 +59,8 @@ def probe_call(bridge: Any, case: str) -> tuple[Callable | None, tuple]:
         return bridge.echo, ("x" * int(arg[0]),)
     if kind == "make_result" and len(arg) == 2:
         return bridge.make_result, (int(arg[0]), int(arg[1]))
+    if kind == "spin" and len(arg) == 1:
+        return bridge.spin, (int(arg[0]),)
     raise ValueError(f"unknown calls case {case!r}")
 
 
@@ -64,5 +70,12 @@ def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
 
 
 def summarize(raw: dict[str, list[list[dict]]]) -> list[dict]:
-    """Parent side: pooled median ns per call per (implementation, case)."""
-    return list(suites.pooled_timing(raw).values())
+    """Parent side: pooled median ns per call per (implementation, case); ``spin:N`` records
+    gain ``control_ok``: the median is within :data:`SPIN_TOLERANCE` of N."""
+    out = []
+    for (impl, case), rec in suites.pooled_timing(raw).items():
+        if case.startswith("spin:") and "median_ns" in rec:
+            target = int(case.split(":")[1])
+            rec = rec | {"control_ok": abs(rec["median_ns"] - target) <= SPIN_TOLERANCE * target}
+        out.append(rec)
+    return out
