@@ -17,7 +17,7 @@ HYPERFINE_ROOT := $(CURDIR)/build/tools
 QUICK ?=
 export BRIDGEMARK_SHARED_CORPUS := $(SHARED_CORPUS)
 
-.PHONY: help venv build build-rust build-pyo3 header corpus test test-rust test-python compare report hyperfine-tool clean
+.PHONY: help venv build build-rust build-pyo3 header corpus test test-rust test-python compare report hyperfine hyperfine-tool clean
 
 help: ## List the targets with one line each
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -58,10 +58,13 @@ test: test-rust test-python ## All tests (what CI runs)
 
 hyperfine-tool: ## Install hyperfine into build/tools when it is not on PATH
 	@command -v hyperfine >/dev/null || [ -x $(HYPERFINE_ROOT)/bin/hyperfine ] || \
-	  cargo install --locked --quiet hyperfine --root $(HYPERFINE_ROOT)
+	  cargo install --locked --quiet hyperfine --version 1.20.0 --root $(HYPERFINE_ROOT)
 
 compare: build corpus hyperfine-tool ## Measure every bridge and write results/<run>/ and results/REPORT.md (QUICK=1: smoke run)
 	PATH="$(HYPERFINE_ROOT)/bin:$$PATH" $(PY) -m bridgemark compare $(if $(QUICK),--quick) --corpus $(CORPUS)
+
+hyperfine: build corpus hyperfine-tool ## Whole-process timings only (hyperfine, Rust CLI vs python -c per bridge): a run of its own
+	PATH="$(HYPERFINE_ROOT)/bin:$$PATH" $(PY) -m bridgemark compare --suites process $(if $(QUICK),--quick) --corpus $(CORPUS)
 
 report: $(VENV_STAMP) ## Re-render results/REPORT.md from the newest run's JSON (no measuring)
 	$(PY) -m bridgemark report

@@ -21,7 +21,7 @@ from typing import Any
 from tqdm import tqdm
 
 from bridgemark import corpus, environment, report, stats, suites
-from bridgemark.suites import inflate
+from bridgemark.suites import inflate, process
 from bridgemark.errors import ExtractionError
 from bridgemark.registry import IMPLEMENTATIONS, PEERS, WRAPPER_DEPTH, load
 from bridgemark.worker import DIRECT_RUST
@@ -31,6 +31,8 @@ SCHEMA_VERSION = 1
 #: Every implementation a full run measures, in report order.
 ALL_IMPLEMENTATIONS: tuple[str, ...] = IMPLEMENTATIONS + (DIRECT_RUST,) + PEERS
 DEFAULT_OUT = environment.REPO_ROOT / "results"
+#: Every suite name ``--suites`` accepts: the worker suites, then ``process`` (hyperfine, run by the parent).
+SUITE_NAMES: tuple[str, ...] = suites.NAMES + ("process",)
 
 
 def _csv(choices: tuple[str, ...]):
@@ -75,7 +77,9 @@ def compare(args: argparse.Namespace) -> Path:
         print(f"warning: seed files not found: {', '.join(missing)} (set BRIDGEMARK_SHARED_CORPUS)", file=sys.stderr)
     status: dict[str, dict[str, Any]] = {}
     results = {}
-    for name in args.suites:
+    run_id_dir = args.out / run_id
+    run_id_dir.mkdir(parents=True, exist_ok=True)
+    for name in [n for n in args.suites if n != "process"]:
         cases = suites.module(name).cases(files)
         impls = suites.implementations(name, implementations)
         with tqdm(total=suites.worker_count(name, impls, args.quick), desc=name, unit="worker") as bar:
@@ -83,6 +87,9 @@ def compare(args: argparse.Namespace) -> Path:
                 name, impls, list(cases), args.quick, status,
                 labels=cases, on_worker_done=lambda impl: (bar.set_postfix_str(impl), bar.update()),
             )
+    if "process" in args.suites:
+        print("process: hyperfine (whole processes)", file=sys.stderr)
+        results["process"] = process.run(files, args.quick, run_id_dir)
     document = {
         "schema_version": SCHEMA_VERSION,
         "run_id": run_id,
@@ -99,12 +106,10 @@ def compare(args: argparse.Namespace) -> Path:
         "suites": results,
         "wall_time_s": round(time.monotonic() - started, 1),
     }
-    run_dir = args.out / run_id
-    run_dir.mkdir(parents=True, exist_ok=True)
-    (run_dir / "compare.json").write_text(json.dumps(document, indent=1, allow_nan=False) + "\n")
+    (run_id_dir / "compare.json").write_text(json.dumps(document, indent=1, allow_nan=False) + "\n")
     report.write(document, args.out / "REPORT.md")
-    print(f"{run_dir / 'compare.json'}\n{args.out / 'REPORT.md'}  ({document['wall_time_s']} s)")
-    return run_dir
+    print(f"{run_id_dir / 'compare.json'}\n{args.out / 'REPORT.md'}  ({document['wall_time_s']} s)")
+    return run_id_dir
 
 
 def _report(args: argparse.Namespace) -> None:
@@ -138,8 +143,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--quick", action="store_true", help="smoke run: short samples, seed + generated files only")
     c.add_argument("--bridges", type=_csv(ALL_IMPLEMENTATIONS), default=list(ALL_IMPLEMENTATIONS),
                    help=f"comma-separated subset of {','.join(ALL_IMPLEMENTATIONS)}")
-    c.add_argument("--suites", type=_csv(suites.NAMES), default=list(suites.NAMES),
-                   help=f"comma-separated subset of {','.join(suites.NAMES)}")
+    c.add_argument("--suites", type=_csv(SUITE_NAMES), default=list(SUITE_NAMES),
+                   help=f"comma-separated subset of {','.join(SUITE_NAMES)}")
     c.add_argument("--corpus", type=Path, default=Path("build/corpus"), help="generated corpus directory")
     c.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results directory")
     c.set_defaults(func=compare)

@@ -244,6 +244,18 @@ def section_calls(run: Run) -> list[str]:
             "", table(["case"] + impls, rows), ""]
 
 
+def section_process(run: Run) -> list[str]:
+    body = run.suite("process")
+    if not body:
+        return []
+    if not body["records"]:
+        return ["## Whole processes (hyperfine)", "", f"Not measured: {'; '.join(body['failures'].values())}.", ""]
+    rows = [[r["implementation"], f"`{r['case']}`", fmt_ns_ci(r, "median"), str(r["n"])] for r in body["records"]]
+    return ["## Whole processes (hyperfine)", "", _method(run, "process"),
+            f"Raw hyperfine JSON: `results/{run.doc['run_id']}/hyperfine.json`.", "",
+            table(["implementation", "command", "wall time, median [95% CI]", "n runs"], rows), ""]
+
+
 def section_controls(run: Run) -> list[str]:
     """The harness's own controls: a known leak must be caught, a known delay measured."""
     checks = []
@@ -464,7 +476,7 @@ def render(document: dict[str, Any]) -> str:
     parts += section_controls(run)
     if present & {"calls", "extraction"}:
         parts += section_industry(run)
-    parts += section_claims(run) + section_threads(run)
+    parts += section_claims(run) + section_threads(run) + section_process(run)
     parts += section_peers(run) + section_inflate(run) + section_fidelity(run)
     if "calls" in present:
         parts += section_calls(run)

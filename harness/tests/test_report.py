@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import bridgemark
 from bridgemark import cli, report
 
 FIXTURE = Path(__file__).parent / "fixtures" / "compare_v1.json"
@@ -185,3 +186,21 @@ def test_peer_and_fidelity_sections_render_with_goal_verdicts():
     assert "12× [9, 15]" in peers and "| met |" in peers
     fid = "\n".join(report.section_fidelity(run))
     assert "2/3 (1 declined)" in fid and "`b::exact`: got x" in fid
+
+
+def test_process_commands_cover_every_bridge_and_the_interpreter_floor(tmp_path):
+    from bridgemark.suites import process
+
+    cmds = process.commands(tmp_path / "x.docx")
+    for name in bridgemark.BRIDGES + ("pure_python",):
+        assert f"{name}: import" in cmds and f"{name}: extract" in cmds
+    assert cmds["python: start"].endswith(" -c pass")
+    assert cmds["direct_rust: extract"].split()[1:] == ["extract", str(tmp_path / "x.docx")]
+
+
+def test_process_section_says_why_nothing_was_measured():
+    from bridgemark import report
+
+    doc = {"implementations": {}, "suites": {"process": {"method": "m", "params": {}, "records": [],
+                                                           "failures": {"hyperfine": "hyperfine not on PATH"}}}}
+    assert "Not measured: hyperfine not on PATH." in "\n".join(report.section_process(report.Run(doc)))
