@@ -36,8 +36,15 @@ def latest_run(results_dir: Path) -> Path:
 
 
 def write(document: dict[str, Any], path: Path) -> None:
-    """Renders ``document`` (a compare.json object) into ``path``."""
-    Path(path).write_text(render(document))
+    """Renders ``document`` (a compare.json object) into ``path`` and its figures into
+    ``<path's folder>/plots/``."""
+    from bridgemark import plots
+
+    figures = plots.draw(document, Path(path).parent / "plots")
+    text = render(document)
+    if figures:
+        text += "\n## Figures\n\n" + "\n".join(f"![{f.stem}](plots/{f.name})" for f in figures) + "\n"
+    Path(path).write_text(text)
 
 
 # --------------------------------------------------------------------------- formatting

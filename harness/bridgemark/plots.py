@@ -1,0 +1,108 @@
+"""The report's figures (matplotlib, PNG beside REPORT.md), drawn from compare.json alone.
+
+- ``calls.png``: bare-call cost (``noop``) per implementation, median with its 95% CI;
+- ``payload.png``: ``echo`` cost against payload size per implementation, with the
+  line cost = fixed + per-byte × size fitted to the medians by least squares of the
+  relative residuals (numpy.polyfit, weights 1/cost);
+- ``memory.png``: RSS over iterations per implementation, clean path and leak control;
+- ``threads.png``: throughput scaling from 1 to 2 threads with 95% CIs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def _records(document: dict[str, Any], suite: str) -> list[dict]:
+    return [r for r in document["suites"].get(suite, {}).get("records", []) if "error" not in r and "kind" not in r]
+
+
+def _errorbars(recs: list[dict], value: str, low: str, high: str) -> tuple[list[float], list[list[float]]]:
+    values = [r[value] for r in recs]
+    err = [[max(0.0, r[value] - (r[low] if r[low] is not None else r[value])) for r in recs],
+           [max(0.0, (r[high] if r[high] is not None else r[value]) - r[value]) for r in recs]]
+    return values, err
+
+
+def draw(document: dict[str, Any], out_dir: Path) -> list[Path]:
+    """Writes the figures that ``document`` has data for into ``out_dir``; returns their paths."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    def save(fig, name: str) -> None:
+        fig.tight_layout()
+        path = out_dir / name
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        written.append(path)
+
+    calls = _records(document, "calls")
+    noop = [r for r in calls if r["case"] == "noop"]
+    if noop:
+        fig, ax = plt.subplots(figsize=(7, 3.5))
+        values, err = _errorbars(noop, "median_ns", "median_ci95_low_ns", "median_ci95_high_ns")
+        ax.bar([r["implementation"] for r in noop], values, yerr=err, capsize=4, color="#4c72b0")
+        ax.set_ylabel("ns per call (median, 95% CI)")
+        ax.set_title("Bare call: noop()")
+        ax.tick_params(axis="x", rotation=30)
+        save(fig, "calls.png")
+
+    echo = [r for r in calls if r["case"].startswith("echo:")]
+    if echo:
+        fig, ax = plt.subplots(figsize=(7, 4))
+        for impl in dict.fromkeys(r["implementation"] for r in echo):
+            pts = sorted((int(r["case"].split(":")[1]), r["median_ns"]) for r in echo if r["implementation"] == impl)
+            x, y = np.array([p[0] for p in pts], float), np.array([p[1] for p in pts], float)
+            line = ax.plot(x, y, "o", label=impl)[0]
+            if len(x) >= 2:
+                per_byte, fixed = np.polyfit(x, y, 1, w=1 / y)  # relative residuals: every size counts
+                grid = np.geomspace(1, x.max(), 60)
+                ax.plot(grid, np.maximum(fixed + per_byte * grid, 1.0), "-", color=line.get_color(), alpha=0.6)
+        ax.set_xscale("symlog", linthresh=1)
+        ax.set_yscale("log")
+        ax.set_xlabel("payload (bytes, ASCII, in and out; symlog)")
+        ax.set_ylabel("ns per call (median, log)")
+        ax.set_title("echo(s): cost vs payload, lines: fixed + per-byte least squares")
+        ax.legend(fontsize=7)
+        save(fig, "payload.png")
+
+    memory = [r for r in _records(document, "memory") if "series_iterations" in r]
+    if memory:
+        fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+        for ax, control in zip(axes, (False, True)):
+            for r in (r for r in memory if r["case"].startswith("leak:") == control):
+                rss = np.array(r["series_rss_bytes"], float)
+                ax.plot(r["series_iterations"], (rss - rss[0]) / 1024, label=r["implementation"], linewidth=1)
+            ax.set_xlabel("iterations after warm-up")
+            ax.set_ylabel("RSS growth (KiB)")
+            ax.set_title("leak control: leak(64) per call" if control else "clean path: extract_file")
+            ax.legend(fontsize=6)
+        save(fig, "memory.png")
+
+    threads = [r for r in _records(document, "threads") if "scaling" in r]
+    if threads:
+        fig, ax = plt.subplots(figsize=(8, 4))
+        cases = list(dict.fromkeys(r["case"] for r in threads))
+        impls = list(dict.fromkeys(r["implementation"] for r in threads))
+        width = 0.8 / max(1, len(cases))
+        for k, case in enumerate(cases):
+            recs = [next((r for r in threads if r["implementation"] == i and r["case"] == case), None) for i in impls]
+            present = [(j, r) for j, r in enumerate(recs) if r is not None]
+            values, err = _errorbars([r for _, r in present], "scaling", "scaling_ci95_low", "scaling_ci95_high")
+            label = case.split(":")[0] + ("" if case.startswith("spin:") else f" {Path(case).name}")
+            ax.bar([j + k * width for j, _ in present], values, width, yerr=err, capsize=3, label=label)
+        ax.axhline(1.0, color="grey", linewidth=0.8)
+        ax.axhline(2.0, color="grey", linewidth=0.8, linestyle=":")
+        ax.set_xticks([j + width * (len(cases) - 1) / 2 for j in range(len(impls))], impls, rotation=30)
+        ax.set_ylabel("throughput 2 threads / 1 thread")
+        ax.set_title("Thread scaling (1 = GIL held, 2 = ideal on 2 cores)")
+        ax.legend(fontsize=7)
+        save(fig, "threads.png")
+    return written
