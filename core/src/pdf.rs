@@ -42,8 +42,10 @@ fn library() -> Result<MutexGuard<'static, Pdfium>> {
         let path = locate().ok_or_else(|| {
             format!("PDF input needs libpdfium: set {PDFIUM_ENV} or install pypdfium2 in this Python environment")
         })?;
-        let bindings = Pdfium::bind_to_library(&path)
-            .map_err(|e| format!("cannot load libpdfium from {}: {e}", path.display()))?;
+        let bindings = Pdfium::bind_to_library(&path).map_err(|e| {
+            let reason = format!("{e:?}").split_whitespace().collect::<Vec<_>>().join(" ");
+            format!("cannot load libpdfium from {}: {reason}", path.display())
+        })?;
         Ok(Mutex::new(Pdfium::new(bindings)))
     });
     match loaded {

@@ -3,7 +3,7 @@
 - ``compare [--quick] [--bridges a,b] [--suites s1,s2] [--corpus DIR] [--out results/]`` —
   measures, writes ``<out>/<run-id>/compare.json`` and ``<out>/REPORT.md``.
 - ``report [--out results/]`` — re-renders ``REPORT.md`` from the newest run's JSON, no measuring.
-- ``extract FILE [--bridge pyo3]`` — prints the text of FILE as extracted by one bridge.
+- ``extract FILE [--bridge pyo3] [--password PW]`` — prints the text of FILE as extracted by one bridge.
 - ``corpus --out DIR`` — writes the generated default corpus (and ``DIR/hostile/``).
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from bridgemark import corpus, environment, report, stats, suites
+from bridgemark import corpus, environment, report, suites
 from bridgemark.suites import inflate, process
 from bridgemark.errors import ExtractionError
 from bridgemark.registry import IMPLEMENTATIONS, PEERS, WRAPPER_DEPTH, load
@@ -69,6 +69,8 @@ def corpus_files(generated_dir: Path, quick: bool) -> dict[str, Path]:
 def compare(args: argparse.Namespace) -> Path:
     """Runs the suites, writes compare.json and REPORT.md; returns the run directory."""
     started, now, load_start = time.monotonic(), dt.datetime.now(dt.UTC), environment.load_average()
+    from bridgemark import stats  # numpy/scipy: only a measuring run pays for them
+
     run_id = environment.run_id(now, socket.gethostname())
     files = corpus_files(args.corpus, args.quick)
     implementations = [i for i in ALL_IMPLEMENTATIONS if i in args.bridges]
@@ -123,7 +125,7 @@ def _report(args: argparse.Namespace) -> None:
 
 def _extract(args: argparse.Namespace) -> None:
     try:
-        print(load(args.bridge).extract_file(args.file).content)
+        print(load(args.bridge).extract_file(args.file, password=args.password).content)
     except (ExtractionError, OSError) as exc:
         sys.exit(f"{args.file}: {type(exc).__name__}: {exc}")
 
@@ -140,7 +142,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bridgemark", description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("compare", help="measure every implementation, write compare.json and REPORT.md")
-    c.add_argument("--quick", action="store_true", help="smoke run: short samples, seed + generated files only")
+    c.add_argument("--quick", action="store_true",
+                   help="smoke run: short samples; generated files, the seed documents and the inflate suite's files")
     c.add_argument("--bridges", type=_csv(ALL_IMPLEMENTATIONS), default=list(ALL_IMPLEMENTATIONS),
                    help=f"comma-separated subset of {','.join(ALL_IMPLEMENTATIONS)}")
     c.add_argument("--suites", type=_csv(SUITE_NAMES), default=list(SUITE_NAMES),
@@ -154,6 +157,7 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("extract", help="print the text of FILE")
     e.add_argument("file", type=Path)
     e.add_argument("--bridge", default="pyo3", choices=IMPLEMENTATIONS)
+    e.add_argument("--password", help="password of an encrypted PDF")
     e.set_defaults(func=_extract)
     k = sub.add_parser("corpus", help="write the generated default corpus")
     k.add_argument("--out", type=Path, default=Path("build/corpus"))

@@ -186,7 +186,7 @@ def test_peer_and_fidelity_sections_render_with_goal_verdicts():
     }}
     run = report.Run(doc)
     peers = "\n".join(report.section_peers(run))
-    assert "12× [9, 15]" in peers and "| met |" in peers
+    assert "12× [9, 15]" in peers and "| inconclusive |" in peers  # the interval reaches below 10×
     fid = "\n".join(report.section_fidelity(run))
     assert "2/3 (1 declined)" in fid and "`b::exact`: got x" in fid
 
@@ -207,3 +207,15 @@ def test_process_section_says_why_nothing_was_measured():
     doc = {"implementations": {}, "suites": {"process": {"method": "m", "params": {}, "records": [],
                                                            "failures": {"hyperfine": "hyperfine not on PATH"}}}}
     assert "Not measured: hyperfine not on PATH." in "\n".join(report.section_process(report.Run(doc)))
+
+
+def test_goal_verdicts_use_the_whole_interval():
+    from bridgemark.report import goal_verdict
+
+    rec = lambda v, lo, hi: {"x": v, "x_ci95_low": lo, "x_ci95_high": hi}  # noqa: E731
+    assert goal_verdict(rec(12, 11, 13), "x", at_least=10) == "met"
+    assert goal_verdict(rec(12, 9, 13), "x", at_least=10) == "inconclusive"
+    assert goal_verdict(rec(8, 7, 9), "x", at_least=10) == "not met"
+    assert goal_verdict(rec(2.5, 2, 2.9), "x", at_most=3) == "met"
+    assert goal_verdict(rec(4, 3.5, 5), "x", at_most=3) == "not met"
+    assert goal_verdict({"x": 2}, "x", at_most=3).startswith("inconclusive")

@@ -14,6 +14,10 @@ from kreuzberg import ExtractionConfig, PdfConfig, extract_file_sync
 _CONFIG = ExtractionConfig(use_cache=False)
 
 
+#: File types this peer reads; the harness measures it on those only.
+SUFFIXES: tuple[str, ...] = (".docx", ".pdf")
+
+
 def extract_file(path: str | os.PathLike, password: str | None = None, config: object = None):
     """Extracts ``path`` with kreuzberg (``password`` goes to its PDF options)."""
     if password is None:

@@ -22,6 +22,10 @@ class Result:
     metadata: dict
 
 
+#: File types this peer reads; the harness measures it on those only.
+SUFFIXES: tuple[str, ...] = (".pdf",)
+
+
 def extract_file(path: str | os.PathLike, password: str | None = None, config: object = None) -> Result:
     """Text of every page of the PDF at ``path`` and its metadata."""
     pdf = pdfium.PdfDocument(str(path), password=password)

@@ -139,6 +139,9 @@ def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dic
     out = {}
     for (impl, case), rs in grouped.items():
         head = {"implementation": impl, "case": case}
+        if any("skipped" in r for r in rs):
+            out[impl, case] = head | {"skipped": next(r["skipped"] for r in rs if "skipped" in r)}
+            continue
         errors = [r["error"] for r in rs if "error" in r]
         if errors:
             out[impl, case] = head | {"error": errors[0]}

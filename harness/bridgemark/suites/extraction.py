@@ -39,9 +39,13 @@ def cases(files: dict[str, Path]) -> dict[str, str]:
 
 
 def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
-    """Child side: one timing record per file (see :func:`bridgemark.worker.timing_record`)."""
+    """Child side: one timing record per file (see :func:`bridgemark.worker.timing_record`);
+    a file whose type the implementation does not read (a peer's ``SUFFIXES``) is
+    recorded as ``{"case", "skipped": reason}``, not timed."""
     f = bridge.extract_file
-    return [worker.timing_record(path, f, (path,), params) for path in cases]
+    suffixes = getattr(bridge, "SUFFIXES", None)
+    return [worker.timing_record(path, f, (path,), params) if suffixes is None or path.endswith(suffixes)
+            else {"case": path, "skipped": f"reads {', '.join(suffixes)} only"} for path in cases]
 
 
 def summarize(raw: dict[str, list[list[dict]]]) -> list[dict]:
