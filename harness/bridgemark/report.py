@@ -8,6 +8,7 @@ Every implementation appears in every table; one that did not build says "not bu
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -35,13 +36,26 @@ def latest_run(results_dir: Path) -> Path:
     return runs[-1]
 
 
+def previous_run(results_dir: Path, document: dict[str, Any]) -> dict[str, Any] | None:
+    """The newest other full run in ``results_dir`` from the same host as ``document``
+    (run ids end with the host name), or ``None``."""
+    host = document["run_id"].split("Z-", 1)[-1]
+    for path in sorted(Path(results_dir).glob("*/compare.json"), reverse=True):
+        if path.parent.name != document["run_id"] and path.parent.name.endswith(f"Z-{host}"):
+            other = json.loads(path.read_text())
+            if other.get("quick") == document.get("quick"):
+                return other
+    return None
+
+
 def write(document: dict[str, Any], path: Path) -> None:
     """Renders ``document`` (a compare.json object) into ``path`` and its figures into
-    ``<path's folder>/plots/``."""
+    ``<path's folder>/plots/``; compares it with the previous run of the same host found
+    beside it (:func:`previous_run`)."""
     from bridgemark import plots
 
     figures = plots.draw(document, Path(path).parent / "plots")
-    text = render(document)
+    text = render(document, previous_run(Path(path).parent, document))
     if figures:
         text += "\n## Figures\n\n" + "\n".join(f"![{f.stem}](plots/{f.name})" for f in figures) + "\n"
     Path(path).write_text(text)
@@ -491,8 +505,35 @@ def section_header(run: Run) -> list[str]:
     ]
 
 
-def render(document: dict[str, Any]) -> str:
-    """REPORT.md's text for one compare.json ``document`` (sections for suites that ran)."""
+#: Two runs of one machine repeat when every headline figure's ratio is within this (issue #4).
+REPEAT_TOLERANCE = 0.10
+
+
+def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str]:
+    """Ratio newest / previous run for every headline figure: noop per bridge and the seed
+    files' extraction medians per implementation."""
+    if previous is None:
+        return ["## Repeatability", "", "No earlier run of this machine in `results/` to compare with.", ""]
+    prev = Run(previous)
+    rows = []
+    for suite, case in [("calls", "noop")] + [("extraction", f) for f in SEED_FILES]:
+        for impl in run.bridges:
+            now, before = run._records.get((suite, impl, case)), prev._records.get((suite, impl, case))
+            if not now or not before or "median_ns" not in now or "median_ns" not in before:
+                continue
+            ratio = now["median_ns"] / before["median_ns"]
+            rows.append([f"{suite} `{case}`", impl, fmt_ns(before["median_ns"]), fmt_ns(now["median_ns"]),
+                         f"{ratio:.3f}", "yes" if abs(ratio - 1) <= REPEAT_TOLERANCE else "no"])
+    within = sum(r[-1] == "yes" for r in rows)
+    return ["## Repeatability", "",
+            f"This run against `{previous['run_id']}` (same host): median now / median then, goal within "
+            f"±{REPEAT_TOLERANCE:.0%}; {within} of {len(rows)} headline figures repeat.", "",
+            table(["figure", "implementation", "previous", "this run", "ratio", f"within ±{REPEAT_TOLERANCE:.0%}"], rows), ""]
+
+
+def render(document: dict[str, Any], previous: dict[str, Any] | None = None) -> str:
+    """REPORT.md's text for one compare.json ``document`` (sections for suites that ran);
+    ``previous``: an earlier run of the same machine, for the repeatability section."""
     run = Run(document)
     parts = section_header(run)
     present = set(document["suites"])
@@ -509,4 +550,6 @@ def render(document: dict[str, Any]) -> str:
         parts += section_calls(run)
     if "extraction" in present:
         parts += section_all_files(run)
+    if present & {"calls", "extraction"}:
+        parts += section_repeatability(run, previous)
     return "\n".join(parts).rstrip() + "\n"

@@ -219,3 +219,14 @@ def test_goal_verdicts_use_the_whole_interval():
     assert goal_verdict(rec(2.5, 2, 2.9), "x", at_most=3) == "met"
     assert goal_verdict(rec(4, 3.5, 5), "x", at_most=3) == "not met"
     assert goal_verdict({"x": 2}, "x", at_most=3).startswith("inconclusive")
+
+
+def test_repeatability_compares_headline_medians_with_the_previous_run():
+    doc = json.loads(FIXTURE.read_text())
+    before = json.loads(FIXTURE.read_text())
+    for r in before["suites"]["calls"]["records"]:
+        if r["case"] == "noop" and "median_ns" in r:
+            r["median_ns"] *= 2
+    text = "\n".join(report.section_repeatability(report.Run(doc), before))
+    assert "0.500" in text and "| no |" in text
+    assert "No earlier run" in "\n".join(report.section_repeatability(report.Run(doc), None))
