@@ -5,6 +5,8 @@
 - ``report [--out results/]`` — re-renders ``REPORT.md`` from the newest run's JSON, no measuring.
 - ``extract FILE [--bridge pyo3] [--password PW]`` — prints the text of FILE as extracted by one bridge.
 - ``corpus --out DIR`` — writes the generated default corpus (and ``DIR/hostile/``).
+- ``memcheck [--bridges a,b]`` — valgrind memcheck over a short corpus pass per bridge.
+- ``soak [--minutes M] [--bridges a,b]`` — RSS slope over M minutes of extraction per bridge.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from tqdm import tqdm
 from bridgemark import corpus, environment, report, suites
 from bridgemark.suites import inflate, process
 from bridgemark.errors import ExtractionError
-from bridgemark.registry import IMPLEMENTATIONS, PEERS, WRAPPER_DEPTH, load
+from bridgemark.registry import BRIDGES, IMPLEMENTATIONS, PEERS, WRAPPER_DEPTH, load
 from bridgemark.worker import DIRECT_RUST
 
 #: Version of compare.json's layout (results/README.md); bump on any incompatible change.
@@ -137,6 +139,18 @@ def _corpus(args: argparse.Namespace) -> None:
         print(path)
 
 
+def _memcheck(args: argparse.Namespace) -> None:
+    from bridgemark import memcheck
+
+    memcheck.main(args.bridges, args.corpus)
+
+
+def _soak(args: argparse.Namespace) -> None:
+    from bridgemark import soak
+
+    soak.main(args.bridges, args.minutes)
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m bridgemark``."""
     p = argparse.ArgumentParser(prog="python -m bridgemark", description=__doc__.split("\n")[0])
@@ -162,6 +176,14 @@ def parser() -> argparse.ArgumentParser:
     k = sub.add_parser("corpus", help="write the generated default corpus")
     k.add_argument("--out", type=Path, default=Path("build/corpus"))
     k.set_defaults(func=_corpus)
+    m = sub.add_parser("memcheck", help="valgrind memcheck over a short corpus pass on every bridge")
+    m.add_argument("--bridges", type=_csv(BRIDGES), default=list(BRIDGES))
+    m.add_argument("--corpus", type=Path, default=Path("build/corpus"), help="generated corpus directory")
+    m.set_defaults(func=_memcheck)
+    s = sub.add_parser("soak", help="long RSS-slope run per bridge (goal: 95% upper bound < 16 B/iteration)")
+    s.add_argument("--bridges", type=_csv(BRIDGES), default=list(BRIDGES))
+    s.add_argument("--minutes", type=float, default=10.0, help="minutes per bridge")
+    s.set_defaults(func=_soak)
     return p
 
 
