@@ -1,0 +1,34 @@
+"""The memcheck verdict: only errors with bridgemark's code on the stack fail the run."""
+
+from __future__ import annotations
+
+from bridgemark import memcheck
+
+_XML = """<?xml version="1.0"?>
+<valgrindoutput>
+ <error><kind>InvalidRead</kind><what>Invalid read of size 8</what>
+  <stack><frame><obj>/x/build/lib/libbridgemark.so</obj><fn>bm_result_free</fn></frame></stack></error>
+ <error><kind>InvalidRead</kind><what>Invalid read of size 4</what>
+  <stack><frame><obj>/root/.pyenv/versions/3.11.7/lib/libpython3.11.so.1.0</obj><fn>PyObject_Free</fn></frame></stack></error>
+ <error><kind>Leak_DefinitelyLost</kind><xwhat><text>64 bytes definitely lost</text></xwhat>
+  <stack><frame><obj>/usr/lib/libc.so.6</obj><fn>malloc</fn></frame>
+   <frame><obj>/v/site-packages/bridgemark_pyo3/bridgemark_pyo3.cpython-311-x86_64-linux-gnu.so</obj><fn>leak</fn></frame></stack></error>
+ <error><kind>Leak_PossiblyLost</kind><xwhat><text>1 byte possibly lost</text></xwhat>
+  <stack><frame><obj>/x/build/lib/libbridgemark.so</obj><fn>f</fn></frame></stack></error>
+</valgrindoutput>
+"""
+
+
+def test_only_our_invalid_accesses_and_definite_leaks_fail(tmp_path):
+    report = tmp_path / "r.xml"
+    report.write_text(_XML)
+    found = memcheck.failures(report)
+    assert len(found) == 2
+    assert found[0].startswith("InvalidRead: Invalid read of size 8 (in bm_result_free)")
+    assert found[1].startswith("Leak_DefinitelyLost: 64 bytes definitely lost")
+
+
+def test_a_checkout_folder_named_bridgemark_does_not_make_python_ours(tmp_path):
+    report = tmp_path / "r.xml"
+    report.write_text(_XML.replace("/root/.pyenv/versions/3.11.7/lib/", "/home/u/bridgemark/.venv/lib/"))
+    assert len(memcheck.failures(report)) == 2
