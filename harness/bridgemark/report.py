@@ -279,6 +279,31 @@ def section_process(run: Run) -> list[str]:
             table(["implementation", "command", "wall time, median [95% CI]", "n runs"], rows), ""]
 
 
+def section_reliability(run: Run) -> list[str]:
+    body = run.suite("reliability")
+    if not body:
+        return []
+    recs = {r["implementation"]: r for r in body["records"]}
+    rows = []
+    for impl in [i for i in run.bridges if i in recs or i in body.get("failures", {})]:
+        if impl in body.get("failures", {}):
+            why = body["failures"][impl]
+            rows.append([impl, DASH, DASH, DASH, "1" if "killed" in why or "exited" in why else "0",
+                         "1" if "hung" in why else "0", DASH])
+            continue
+        r = recs[impl]
+        rows.append([impl, str(r["inputs"]), f"{r['typed_errors']} (+{r['ok']} ok)",
+                     str(len(r["untyped_errors"])), "0", str(len(r["slow"])),
+                     fmt_bytes(r["peak_rss_bytes"]) + ("" if r["peak_rss_ok"] else " ✗")])
+    outcomes = [r["outcomes"] for r in recs.values()]
+    differ = sorted({c for o in outcomes for c in o if len({x.get(c) for x in outcomes}) > 1})
+    return ["## Reliability: hostile input", "", _method(run, "reliability"), "",
+            table(["bridge", "inputs", "typed errors", "untyped errors", "crashes", "hangs / slow", "peak RSS"], rows), "",
+            "Every bridge gives the same outcome on every input." if not differ else
+            "Inputs whose outcome differs between bridges: " + ", ".join(f"`{c}`" for c in differ),
+            "", "`make memcheck` (valgrind) and `make soak` (long RSS slope) are separate, longer runs.", ""]
+
+
 def section_controls(run: Run) -> list[str]:
     """The harness's own controls: a known leak must be caught, a known delay measured."""
     checks = []
@@ -545,7 +570,7 @@ def render(document: dict[str, Any], previous: dict[str, Any] | None = None) -> 
     if present & {"calls", "extraction"}:
         parts += section_industry(run)
     parts += section_claims(run) + section_threads(run) + section_process(run)
-    parts += section_peers(run) + section_inflate(run) + section_fidelity(run)
+    parts += section_peers(run) + section_inflate(run) + section_fidelity(run) + section_reliability(run)
     if "calls" in present:
         parts += section_calls(run)
     if "extraction" in present:

@@ -45,6 +45,8 @@ from bridgemark.environment import REPO_ROOT
 BENCH_BINARY = REPO_ROOT / "target" / "release" / "bridgemark-bench"
 #: Name of the direct-Rust implementation (measured by :data:`BENCH_BINARY`).
 DIRECT_RUST = "direct_rust"
+#: A worker still running after this many seconds is killed and reported as hung.
+WORKER_TIMEOUT_S = 1800
 #: Upper bound of loops per sample (a callable so fast it never reaches min_sample_ns).
 MAX_LOOPS = 1 << 30
 
@@ -170,7 +172,10 @@ def run(implementation: str, suite: str, params: dict, cases: list[str]) -> dict
     if implementation == DIRECT_RUST and not BENCH_BINARY.exists():
         return {"implementation": implementation, "suite": suite, "status": "not built",
                 "error": f"{BENCH_BINARY} missing (cargo build --release -p bridgemark-core)"}
-    proc = subprocess.run(argv, capture_output=True, text=True, check=False)
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=WORKER_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise WorkerError(f"{implementation}/{suite} hung: no result after {WORKER_TIMEOUT_S} s") from None
     if proc.returncode != 0:
         how = f"killed by {signal.Signals(-proc.returncode).name}" if proc.returncode < 0 else f"exited {proc.returncode}"
         stderr = proc.stderr.strip()[-2000:]

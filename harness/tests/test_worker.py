@@ -232,3 +232,16 @@ def test_threads_measure_counts_calls_of_every_thread(fake):
     records = threads.measure(fake, {"samples": 2, "window_ms": 5}, ["spin:10"])
     assert len(records[0]["calls_per_s_1_threads"]) == len(records[0]["calls_per_s_2_threads"]) == 2
     assert all(v > 0 for v in records[0]["calls_per_s_2_threads"])
+
+
+def test_reliability_counts_typed_errors_and_flags_untyped_ones():
+    from bridgemark.suites import reliability
+
+    raw = {"b": [[{"case": "hostile/a", "outcome": "CorruptDocumentError", "seconds": 0.1},
+                  {"case": "hostile/b", "outcome": "ok", "seconds": 0.2},
+                  {"case": "hostile/c", "outcome": "KeyError", "seconds": 6.0},
+                  {"case": "@peak_rss", "bytes": 100 << 20}]]}
+    (rec,) = reliability.summarize(raw)
+    assert (rec["inputs"], rec["typed_errors"], rec["ok"]) == (3, 1, 1)
+    assert rec["untyped_errors"] == ["hostile/c"] and rec["slow"] == ["hostile/c"]
+    assert rec["peak_rss_ok"]

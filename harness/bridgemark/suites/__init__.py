@@ -27,7 +27,7 @@ from typing import Any, Callable
 from bridgemark import worker
 
 #: Suite names in run and report order.
-NAMES: tuple[str, ...] = ("extraction", "fidelity", "inflate", "calls", "threads", "memory", "stress")
+NAMES: tuple[str, ...] = ("extraction", "fidelity", "inflate", "calls", "threads", "memory", "stress", "reliability")
 #: Status of an implementation that measured; others are "not built" or "failed".
 OK = "ok"
 
