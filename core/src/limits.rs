@@ -9,7 +9,8 @@
 pub struct Config {
     /// Password for encrypted documents (PDF); `None` = none given.
     pub password: Option<String>,
-    /// Largest total number of bytes inflated from the ZIP parts read (default 128 MiB).
+    /// Largest total number of bytes inflated from the ZIP parts read, and of text produced
+    /// (PDF text, text copied by nested tables) (default 128 MiB).
     pub max_decompressed_bytes: u64,
     /// Largest number of entries a ZIP container may declare (default 10,000).
     pub max_zip_entries: u64,

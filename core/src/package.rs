@@ -158,6 +158,12 @@ impl<'a> Package<'a> {
             }
         };
         let out = self.check_limit(out, limit, name)?;
+        if out.len() as u64 != declared {
+            return Err(ExtractionError::corrupt(format!(
+                "part {name} inflates to {} bytes, not the {declared} its ZIP entry declares",
+                out.len()
+            )));
+        }
         if crc32fast::hash(&out) != crc {
             return Err(ExtractionError::corrupt(format!(
                 "part {name} fails its CRC-32 check"
@@ -285,15 +291,36 @@ thread_local! {
 /// Inflates raw deflate `data` (declaring `declared` bytes of output) into a new buffer;
 /// stops once the output passes `limit` bytes (the caller reports that).
 fn inflate(data: &[u8], declared: u64, limit: u64, name: &str) -> Result<Vec<u8>> {
-    if declared <= limit {
-        let mut out = vec![0u8; declared as usize];
+    // The declared size comes from the (untrusted) ZIP directory: believe it only as far
+    // as deflate can expand (at most MAX_DEFLATE_RATIO : 1) and the limit allows.
+    let plausible = (data.len() as u64)
+        .saturating_mul(MAX_DEFLATE_RATIO)
+        .min(limit);
+    if declared <= plausible {
+        let mut out = try_buffer(declared as usize, name)?;
+        out.resize(declared as usize, 0);
         let fast = LIBDEFLATE.with_borrow_mut(|d| d.deflate_decompress(data, &mut out));
         if fast.is_ok_and(|n| n == out.len()) {
             return Ok(out);
         }
         // Wrong declared size or bad data: the streaming path decides (and words the error).
     }
-    inflate_streaming(data, declared, limit, name)
+    inflate_streaming(data, declared.min(plausible), limit, name)
+}
+
+/// Deflate's largest expansion: 258 bytes from about 2 bits (RFC 1951), rounded up.
+const MAX_DEFLATE_RATIO: u64 = 1032;
+
+/// An empty buffer with room for `capacity` bytes, or a `LimitExceeded` error when the
+/// allocation fails (never an abort).
+fn try_buffer(capacity: usize, name: &str) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    out.try_reserve_exact(capacity).map_err(|_| {
+        ExtractionError::limit(format!(
+            "cannot allocate {capacity} bytes to inflate part {name}"
+        ))
+    })?;
+    Ok(out)
 }
 
 /// Streaming inflation of raw deflate `data` with `flate2`, stopping past `limit` bytes.
@@ -303,7 +330,7 @@ fn inflate_streaming(data: &[u8], declared: u64, limit: u64, name: &str) -> Resu
     };
     INFLATER.with_borrow_mut(|d| {
         d.reset(false);
-        let mut out: Vec<u8> = Vec::with_capacity(declared.min(limit) as usize + 1);
+        let mut out = try_buffer(declared.min(limit) as usize + 1, name)?;
         loop {
             let consumed = d.total_in() as usize;
             let produced = out.len();
@@ -313,7 +340,14 @@ fn inflate_streaming(data: &[u8], declared: u64, limit: u64, name: &str) -> Resu
             match status {
                 Status::StreamEnd => return Ok(out),
                 _ if out.len() as u64 > limit => return Ok(out),
-                _ if out.len() == out.capacity() => out.reserve(out.len().max(1 << 16)),
+                _ if out.len() == out.capacity() => {
+                    let more = out.len().max(1 << 16);
+                    out.try_reserve(more).map_err(|_| {
+                        ExtractionError::limit(format!(
+                            "cannot allocate {more} more bytes to inflate part {name}"
+                        ))
+                    })?;
+                }
                 _ if d.total_in() as usize == consumed && out.len() == produced => {
                     return Err(corrupt(&"deflate stream ends early"));
                 }
@@ -345,7 +379,15 @@ fn resolve(dir: &str, target: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::resolve;
+    use super::{inflate, resolve};
+
+    #[test]
+    fn an_absurd_declared_size_is_not_allocated() {
+        // Regression: a zip64 entry declaring 512 GiB with a large caller limit aborted on allocation.
+        let data = [0x03, 0x00]; // an empty raw deflate stream
+        let out = inflate(&data, 512 << 30, 1 << 40, "word/document.xml").unwrap();
+        assert!(out.is_empty());
+    }
 
     #[test]
     fn resolves_relative_and_absolute_targets() {

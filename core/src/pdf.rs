@@ -94,11 +94,14 @@ impl<F: Fn()> Drop for Closer<'_, F> {
 /// Errors: `InvalidArgument` (a password with a NUL character),
 /// `PasswordRequired` (encrypted, and `config.password` missing or wrong),
 /// `Corrupt` (pdfium cannot open it), `LimitExceeded` (more than `config.max_pages`
-/// pages), `UnsupportedFormat` (libpdfium not found, or an unsupported security handler).
+/// pages, or more text than `config.max_decompressed_bytes`), `UnsupportedFormat`
+/// (libpdfium not found, or an unsupported security handler).
 pub fn extract(bytes: &[u8], config: &Config) -> Result<ExtractionResult> {
     if config.password.as_deref().is_some_and(|p| p.contains('\0')) {
         // pdfium takes a C string: pdfium-render panics on an interior NUL.
-        return Err(ExtractionError::invalid_argument("password contains a NUL character"));
+        return Err(ExtractionError::invalid_argument(
+            "password contains a NUL character",
+        ));
     }
     let pdfium = library()?;
     let b = pdfium.bindings();
@@ -155,6 +158,13 @@ pub fn extract(bytes: &[u8], config: &Config) -> Result<ExtractionResult> {
         let written = unsafe { b.FPDFText_GetText(text_page, 0, n_chars, buf.as_mut_ptr()) };
         let len = (written.max(1) as usize - 1).min(n_chars as usize);
         push_utf16_lines(&mut content, &buf[..len]);
+        if content.len() as u64 > config.max_decompressed_bytes {
+            return Err(ExtractionError::limit(format!(
+                "PDF text exceeds the limit of {} bytes (after page {})",
+                config.max_decompressed_bytes,
+                index + 1
+            )));
+        }
     }
     let metadata = Metadata {
         title: meta_text(b, doc, "Title"),
@@ -261,7 +271,10 @@ mod tests {
 
     #[test]
     fn password_with_nul_is_invalid_argument_before_pdfium_is_touched() {
-        let config = Config { password: Some("a\0b".to_owned()), ..Config::DEFAULT };
+        let config = Config {
+            password: Some("a\0b".to_owned()),
+            ..Config::DEFAULT
+        };
         let err = extract(b"%PDF-1.7", &config).unwrap_err();
         assert_eq!(err.kind, crate::ErrorKind::InvalidArgument);
     }

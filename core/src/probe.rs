@@ -34,19 +34,18 @@ pub fn echo(s: &str) -> String {
 /// tables of 3 × 3 cells, with every metadata field set; no extraction happens.
 pub fn make_result(n_chars: usize, n_tables: usize) -> ExtractionResult {
     const TEXT: &[u8] = b"lorem ipsum dolor sit amet, consectetur adipiscing elit\n";
-    let content: String = TEXT
-        .iter()
-        .cycle()
-        .take(n_chars)
-        .map(|&b| b as char)
-        .collect();
-    let tables = (0..n_tables)
-        .map(|t| {
-            (0..3)
-                .map(|r| (0..3).map(|c| format!("t{t}r{r}c{c}")).collect())
-                .collect()
-        })
-        .collect();
+    let mut content = String::new();
+    let mut tables: Vec<Vec<Vec<String>>> = Vec::new();
+    // Panic (caught by every binding), never abort, when the sizes cannot be allocated.
+    if content.try_reserve_exact(n_chars).is_err() || tables.try_reserve_exact(n_tables).is_err() {
+        panic!("make_result({n_chars}, {n_tables}): cannot allocate that much");
+    }
+    content.extend(TEXT.iter().cycle().take(n_chars).map(|&b| b as char));
+    tables.extend((0..n_tables).map(|t| {
+        (0..3)
+            .map(|r| (0..3).map(|c| format!("t{t}r{r}c{c}")).collect())
+            .collect()
+    }));
     ExtractionResult {
         content,
         mime_type: "text/plain".to_owned(),
@@ -74,9 +73,15 @@ pub fn spin(ns: u64) {
 }
 
 /// Allocates `bytes` bytes, writes every byte (so they count in RSS) and never frees them.
+///
+/// Panics (never aborts) when `bytes` cannot be allocated.
 #[inline(never)]
 pub fn leak(bytes: usize) {
-    let block = vec![0xA5_u8; bytes];
+    let mut block: Vec<u8> = Vec::new();
+    if block.try_reserve_exact(bytes).is_err() {
+        panic!("leak({bytes}): cannot allocate that much");
+    }
+    block.resize(bytes, 0xA5);
     std::mem::forget(black_box(block));
 }
 
@@ -109,6 +114,13 @@ mod tests {
         assert_eq!(r.tables.len(), 4);
         assert_eq!(r.tables[3][2][1], "t3r2c1");
         assert_eq!(r.metadata.page_count, Some(1));
+    }
+
+    #[test]
+    fn impossible_sizes_panic_instead_of_aborting() {
+        // Regression: make_result(2**62, 0) and leak(2**62) aborted the process.
+        assert!(std::panic::catch_unwind(|| make_result(1 << 62, 0)).is_err());
+        assert!(std::panic::catch_unwind(|| leak(1 << 62)).is_err());
     }
 
     #[test]

@@ -145,6 +145,13 @@ def _generators() -> dict[str, tuple[Callable[[], bytes], str | None]]:
                               "CorruptDocumentError"),
         "malformed-xml.docx": (lambda: _docx(_body("<w:p><w:r><w:t>unclosed</w:r></w:p>")), "CorruptDocumentError"),
         "text-run-50mb.docx": (lambda: _docx(_body("<w:p><w:r><w:t>" + "a" * (50 << 20) + "</w:t></w:r></w:p>")), None),
+        "nested-tables-80.docx": (lambda: _docx(_body("<w:tbl><w:tr><w:tc>" * 80 + "<w:p><w:r><w:t>" + "a" * (1 << 20)
+                                                      + "</w:t></w:r></w:p>" + "</w:tc></w:tr></w:tbl>" * 80)),
+                                  "LimitExceededError"),
+        "zip64-declares-512gib.docx": (lambda: _append_raw_entry(_zip({"[Content_Types].xml": _CONTENT_TYPES,
+                                                                       "_rels/.rels": _RELS}),
+                                                                  "word/document.xml", b"\x03\x00", 512 << 30, 0),
+                                       "CorruptDocumentError"),
         "garbage.pdf": (lambda: _pdf(noise), "CorruptDocumentError"),
         "truncated.pdf": (lambda: _pdf(b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type"), "CorruptDocumentError"),
     }

@@ -8,6 +8,8 @@
 //! text: they are returned in `metadata.comments`. How one story is read is in
 //! [`story`].
 
+use std::collections::{HashMap, HashSet};
+
 mod story;
 mod symbol;
 
@@ -65,23 +67,33 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
     }
     drop(xml);
     let rels = package.relationships(&main)?;
+    let targets: HashMap<&str, &str> = rels
+        .iter()
+        .map(|r| (r.id.as_str(), r.target.as_str()))
+        .collect();
+    // Every part is read as a story at most once (a relationship may point back at the body).
+    let mut seen: HashSet<String> = HashSet::from([main.to_ascii_lowercase()]);
 
     let mut stories: Vec<Story> = Vec::new();
-    for target in section_parts(&body.references, &rels, true) {
+    for target in section_parts(&body.references, &targets, true, &mut seen) {
         stories.extend(read_story(package, &target, StoryKind::Flow, config)?);
     }
-    let footers = section_parts(&body.references, &rels, false);
+    let footers = section_parts(&body.references, &targets, false, &mut seen);
     let diagrams: Vec<String> = body
         .diagrams
         .iter()
-        .filter_map(|id| rels.iter().find(|r| &r.id == id).map(|r| r.target.clone()))
+        .filter_map(|id| targets.get(id.as_str()))
+        .filter(|t| seen.insert(t.to_ascii_lowercase()))
+        .map(|t| (*t).to_owned())
         .collect();
     stories.push(body);
     for target in diagrams {
         stories.extend(read_story(package, &target, StoryKind::Flow, config)?);
     }
     for suffix in [REL_FOOTNOTES, REL_ENDNOTES] {
-        if let Some(target) = find_rel(&rels, suffix) {
+        if let Some(target) =
+            find_rel(&rels, suffix).filter(|t| seen.insert(t.to_ascii_lowercase()))
+        {
             stories.extend(read_story(package, target, StoryKind::Notes, config)?);
         }
     }
@@ -121,26 +133,24 @@ fn find_rel<'r>(rels: &'r [Relationship], suffix: &str) -> Option<&'r str> {
         .map(|r| r.target.as_str())
 }
 
-/// Header (or footer) parts in reading order: per section first, default, even; each once.
+/// Header (or footer) parts in reading order: per section first, default, even; each
+/// part once, and none already read as another story (`seen`, lower-cased names).
 fn section_parts(
     references: &[PartReference],
-    rels: &[Relationship],
+    targets: &HashMap<&str, &str>,
     headers: bool,
+    seen: &mut HashSet<String>,
 ) -> Vec<String> {
     let mut refs: Vec<&PartReference> = references
         .iter()
         .filter(|r| r.is_header == headers)
         .collect();
     refs.sort_by_key(|r| (r.section, r.order));
-    let mut parts: Vec<String> = Vec::new();
-    for r in refs {
-        if let Some(rel) = rels.iter().find(|rel| rel.id == r.rel_id)
-            && !parts.contains(&rel.target)
-        {
-            parts.push(rel.target.clone());
-        }
-    }
-    parts
+    refs.iter()
+        .filter_map(|r| targets.get(r.rel_id.as_str()))
+        .filter(|t| seen.insert(t.to_ascii_lowercase()))
+        .map(|t| (*t).to_owned())
+        .collect()
 }
 
 /// Walks the part `name` when the package has it.
@@ -171,4 +181,43 @@ fn read_metadata(package: &mut Package<'_>) -> Result<Metadata> {
         metadata::parse_extended(&xml, &mut meta);
     }
     Ok(meta)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reference(section: u32, order: u8, rel_id: &str) -> PartReference {
+        PartReference {
+            section,
+            is_header: true,
+            order,
+            rel_id: rel_id.to_owned(),
+        }
+    }
+
+    #[test]
+    fn section_parts_come_once_in_order_and_never_repeat_the_body() {
+        // Regression: a header relationship pointing back at the body repeated it, and
+        // 80k references took minutes (a linear search per reference).
+        let targets = HashMap::from([
+            ("r1", "word/header1.xml"),
+            ("r2", "word/document.xml"),
+            ("r3", "word/Header1.xml"),
+        ]);
+        let refs = [
+            reference(1, 1, "r1"),
+            reference(0, 1, "r1"),
+            reference(0, 0, "r3"),
+            reference(0, 2, "r2"),
+        ];
+        let mut seen = HashSet::from(["word/document.xml".to_owned()]);
+        assert_eq!(
+            section_parts(&refs, &targets, true, &mut seen),
+            vec!["word/Header1.xml"]
+        );
+        let many: Vec<PartReference> = (0..80_000).map(|i| reference(i, 1, "r1")).collect();
+        let mut seen = HashSet::new();
+        assert_eq!(section_parts(&many, &targets, true, &mut seen).len(), 1);
+    }
 }

@@ -138,6 +138,10 @@ struct Walker {
     merge_next: bool,
     /// Sections (`w:sectPr`) closed so far.
     sections: u32,
+    /// Bytes a nested table may still copy into its parent cell (a quarter of
+    /// `max_decompressed_bytes`): nesting copies the inner text once per level, so a
+    /// small document could otherwise multiply its output.
+    copy_budget: u64,
 }
 
 /// Walks the story part `xml` (named `part`, for messages).
@@ -157,6 +161,7 @@ pub fn walk(xml: &str, part: &str, kind: StoryKind, config: &Config) -> Result<S
         symbol_font: false,
         merge_next: false,
         sections: 0,
+        copy_budget: config.max_decompressed_bytes / 4,
     };
     let mut reader = Reader::from_str(xml);
     // Depth of all open elements, and of the skipped element we are inside (if any).
@@ -186,7 +191,7 @@ pub fn walk(xml: &str, part: &str, kind: StoryKind, config: &Config) -> Result<S
                 match skip_at {
                     Some(d) if d == depth => skip_at = None,
                     Some(_) => {}
-                    None => w.end(),
+                    None => w.end(part, config)?,
                 }
                 depth -= 1;
             }
@@ -196,7 +201,7 @@ pub fn walk(xml: &str, part: &str, kind: StoryKind, config: &Config) -> Result<S
                     w.story.root = e.local_name().as_ref().to_owned();
                 }
                 if w.start(&e) {
-                    w.end();
+                    w.end(part, config)?;
                 } else {
                     w.skipped_empty(&e);
                 }
@@ -398,7 +403,7 @@ impl Walker {
         }
     }
 
-    fn end(&mut self) {
+    fn end(&mut self, part: &str, config: &Config) -> Result<()> {
         match self.tags.pop() {
             Some(Tag::Cell) => {
                 let cell = self.sinks.pop().expect("a cell pushed its sink").text;
@@ -414,6 +419,16 @@ impl Walker {
             }
             Some(Tag::Table) => {
                 let t = self.open_tables.pop().expect("a table pushed its builder");
+                if !self.open_tables.is_empty() {
+                    let copied: usize = t.rows.iter().flatten().map(|c| c.len() + 1).sum();
+                    self.copy_budget =
+                        self.copy_budget.checked_sub(copied as u64).ok_or_else(|| {
+                            ExtractionError::limit(format!(
+                                "nested tables in {part} copy more text than the limit of {} bytes",
+                                config.max_decompressed_bytes / 4
+                            ))
+                        })?;
+                }
                 let sink = self.sink();
                 for (i, row) in t.rows.iter().enumerate() {
                     if i > 0 {
@@ -439,6 +454,7 @@ impl Walker {
             Some(Tag::SectionProps) => self.sections += 1,
             _ => {}
         }
+        Ok(())
     }
 }
 
@@ -622,6 +638,23 @@ mod tests {
                 (1, true, 2, "rId3")
             ]
         );
+    }
+
+    #[test]
+    fn nested_tables_cannot_multiply_the_output_past_the_limit() {
+        // Regression: each nesting level copied the inner text again (80 levels → 80×).
+        let levels = 40;
+        let body = "<w:tbl><w:tr><w:tc>".repeat(levels)
+            + &format!("<w:p><w:r><w:t>{}</w:t></w:r></w:p>", "a".repeat(10_000))
+            + &"</w:tc></w:tr></w:tbl>".repeat(levels);
+        let xml = format!("<w:document><w:body>{body}</w:body></w:document>");
+        let config = Config {
+            max_decompressed_bytes: 400_000,
+            ..Config::DEFAULT
+        };
+        let err = walk(&xml, "word/document.xml", StoryKind::Flow, &config).unwrap_err();
+        assert_eq!(err.kind, crate::ErrorKind::LimitExceeded);
+        assert!(walk(&xml, "word/document.xml", StoryKind::Flow, &Config::DEFAULT).is_ok());
     }
 
     #[test]
