@@ -4,8 +4,10 @@
 //! `$BRIDGEMARK_PDFIUM`, or from the `pypdfium2_raw` package of the Python environment
 //! this process runs in (`<prefix>/lib/python3.*/site-packages/pypdfium2_raw/libpdfium.so`,
 //! `<prefix>` taken from the running executable, `$VIRTUAL_ENV`, or a `.venv` in the
-//! current directory or one of its parents). Every call into pdfium is serialised by one
-//! mutex: pdfium is not thread-safe. A missing library is an `UnsupportedFormat` error
+//! current directory or one of its parents). Every call into pdfium is serialised: pdfium
+//! is not thread-safe. A mutex serialises the threads of this copy of the core, and
+//! [`CrossCopyGuard`] serialises the copies: every bridge links its own copy (with its own
+//! statics), and two bridges in one process share the one loaded libpdfium. A missing library is an `UnsupportedFormat` error
 //! for PDF input only; DOCX never loads it.
 //!
 //! The work per page is what pypdfium2's `PdfTextPage.get_text_range()` does
@@ -15,6 +17,9 @@
 
 use std::env;
 use std::ffi::c_void;
+use std::fs::{File, OpenOptions};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
@@ -36,9 +41,64 @@ static PDFIUM: OnceLock<std::result::Result<Mutex<Pdfium>, String>> = OnceLock::
 const FPDF_ERR_PASSWORD: u64 = 4;
 const FPDF_ERR_SECURITY: u64 = 5;
 
+/// Excludes the other copies of the core in this process while held: an open-file-
+/// description lock (`F_OFD_SETLKW`, Linux) on byte `pid` of one lock file in the temp
+/// directory. Each copy opens the file itself, so the copies' locks conflict; other
+/// processes lock other bytes and never wait. Without the file (unwritable temp
+/// directory) only the per-copy mutex remains.
+struct CrossCopyGuard(Option<&'static File>);
+
+static CROSS_COPY_FILE: OnceLock<Option<File>> = OnceLock::new();
+
+impl CrossCopyGuard {
+    fn acquire() -> Self {
+        let file = CROSS_COPY_FILE
+            .get_or_init(|| {
+                OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .create(true)
+                    .truncate(false)
+                    .mode(0o666)
+                    .open(env::temp_dir().join("bridgemark-pdfium.lock"))
+                    .ok()
+            })
+            .as_ref();
+        if let Some(f) = file {
+            ofd_lock(f, libc::F_WRLCK);
+        }
+        Self(file)
+    }
+}
+
+impl Drop for CrossCopyGuard {
+    fn drop(&mut self) {
+        if let Some(f) = self.0 {
+            ofd_lock(f, libc::F_UNLCK);
+        }
+    }
+}
+
+/// Takes (`F_WRLCK`, waiting) or releases (`F_UNLCK`) the OFD lock on byte `pid` of `file`.
+fn ofd_lock(file: &File, kind: libc::c_int) {
+    // SAFETY: a zeroed `flock` is valid; `fcntl` reads it and the open file descriptor.
+    let mut region: libc::flock = unsafe { std::mem::zeroed() };
+    region.l_type = kind as libc::c_short;
+    region.l_whence = libc::SEEK_SET as libc::c_short;
+    region.l_start = libc::off_t::from(std::process::id() as i32);
+    region.l_len = 1;
+    loop {
+        let rc = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_OFD_SETLKW, &region) };
+        if rc == 0 || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            break;
+        }
+    }
+}
+
 /// The loaded library, locked for the caller; `UnsupportedFormat` when it cannot be loaded.
 fn library() -> Result<MutexGuard<'static, Pdfium>> {
     let loaded = PDFIUM.get_or_init(|| {
+        let _other_copies = CrossCopyGuard::acquire();
         let path = locate().ok_or_else(|| {
             format!("PDF input needs libpdfium: set {PDFIUM_ENV} or install pypdfium2 in this Python environment")
         })?;
@@ -104,6 +164,7 @@ pub fn extract(bytes: &[u8], config: &Config) -> Result<ExtractionResult> {
         ));
     }
     let pdfium = library()?;
+    let _other_copies = CrossCopyGuard::acquire();
     let b = pdfium.bindings();
     // SAFETY: every handle below is used only while the pdfium lock is held and is
     // closed exactly once by its `Closer`, in reverse order of opening.

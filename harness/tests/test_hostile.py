@@ -117,3 +117,28 @@ def test_threads_get_the_single_threaded_results(bridge):
     for t in threads:
         t.join()
     assert not mismatches
+
+
+def test_two_bridges_in_one_process_share_pdfium_safely():
+    """Regression: each bridge links its own copy of the core, so their per-copy locks did
+    not exclude each other and two threads entered pdfium at once (wrong text, segfaults)."""
+    pdfs = [p for p in corpus.pdf_files() if p.name == "tracemonkey.pdf"]
+    if not pdfs:
+        pytest.skip("../shared/corpus not present")
+    data = pdfs[0].read_bytes()
+    expected = bridgemark.load("pyo3").extract_bytes(data).content
+    bad: list[str] = []
+
+    def work(name: str) -> None:
+        bridge = bridgemark.load(name)
+        for _ in range(15):
+            got = outcome(bridge.extract_bytes, data)
+            if not isinstance(got, bridgemark.ExtractionResult) or got.content != expected:
+                bad.append(name)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in ("pyo3", "ctypes", "capi", "pybind11")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not bad
