@@ -230,3 +230,11 @@ def test_repeatability_compares_headline_medians_with_the_previous_run():
     text = "\n".join(report.section_repeatability(report.Run(doc), before))
     assert "0.500" in text and "| no |" in text
     assert "No earlier run" in "\n".join(report.section_repeatability(report.Run(doc), None))
+
+
+def test_peer_ratios_skip_files_a_peer_does_not_read():
+    from bridgemark.suites.extraction import peer_ratios
+
+    pooled = {("pyo3", "a.docx"): _timing("pyo3", "a.docx", 100.0),
+              ("pypdfium2", "a.docx"): {"implementation": "pypdfium2", "case": "a.docx", "skipped": "reads .pdf only"}}
+    assert peer_ratios(pooled) == []  # regression: a skipped record has no median (KeyError)
