@@ -21,7 +21,7 @@ from bridgemark import suites, worker
 
 #: Budgets (see :mod:`bridgemark.suites.extraction` for the meaning of each key).
 PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 5, "warmups": 1, "samples": 3, "min_sample_ns": 10_000_000},
+    "full": {"processes": 4, "warmups": 1, "samples": 3, "min_sample_ns": 10_000_000},
     "quick": {"processes": 2, "warmups": 1, "samples": 3, "min_sample_ns": 2_000_000},
 }
 #: Every case, in report order.

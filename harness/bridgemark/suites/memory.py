@@ -20,7 +20,7 @@ from bridgemark import worker
 from bridgemark.corpus import SEED_FILES
 
 PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 1, "warmup_ms": 500, "duration_ms": 3_000, "points": 200, "max_iterations": 200_000},
+    "full": {"processes": 1, "warmup_ms": 500, "duration_ms": 2_000, "points": 200, "max_iterations": 200_000},
     "quick": {"processes": 1, "warmup_ms": 200, "duration_ms": 800, "points": 100, "max_iterations": 50_000},
 }
 #: Bytes the positive control leaks per call.

@@ -27,7 +27,7 @@ from bridgemark import environment
 from bridgemark.corpus import SEED_FILES
 from bridgemark.registry import _MODULES, BRIDGES
 
-PARAMS: dict[str, dict[str, int]] = {"full": {"warmup": 2, "runs": 10}, "quick": {"warmup": 1, "runs": 5}}
+PARAMS: dict[str, dict[str, int]] = {"full": {"warmup": 2, "runs": 8}, "quick": {"warmup": 1, "runs": 5}}
 CLI_BINARY = environment.REPO_ROOT / "target" / "release" / "bridgemark"
 METHOD = (
     "hyperfine -N --warmup W --runs R --export-json (whole processes, no shell); figure = median of the "
