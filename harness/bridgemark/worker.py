@@ -27,7 +27,6 @@ timed with ``time.perf_counter_ns``, with ``f`` the bridge's own callable (no wr
 from __future__ import annotations
 
 import argparse
-import importlib
 import itertools
 import json
 import os

@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from bridgemark import suites
 from bridgemark.corpus import SEED_FILES, generated_name
 
 #: Who is measured: the bridges and the pure-Python baseline (direct Rust has no GIL).
