@@ -1,23 +1,20 @@
 //! Document metadata from OOXML property parts (`docProps/core.xml`).
 
-use quick_xml::events::Event;
-use quick_xml::reader::Reader;
-
 use crate::result::Metadata;
-use crate::xml::push_reference;
+use crate::xml::{Reader, Token, push_text};
 
 /// Reads title, authors (`dc:creator`, split on `;`), created and modified
 /// (W3CDTF / ISO-8601 strings as stored, trimmed) from a core-properties part.
 /// Metadata never fails an extraction: malformed XML yields what was read before it.
-pub fn parse_core(xml: &str) -> Metadata {
+pub fn parse_core(xml: &str, max_depth: u32) -> Metadata {
     let mut meta = Metadata::default();
-    let mut reader = Reader::from_str(xml);
+    let mut reader = Reader::new(xml, "docProps/core.xml", max_depth);
     let mut field: Option<&'static str> = None;
     let mut value = String::new();
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(e)) => {
-                field = match e.local_name().as_ref() {
+    while let Ok(Some(token)) = reader.next() {
+        match token {
+            Token::Start(e) => {
+                field = match e.local() {
                     "title" => Some("title"),
                     "creator" => Some("creator"),
                     "created" => Some("created"),
@@ -26,9 +23,13 @@ pub fn parse_core(xml: &str) -> Metadata {
                 };
                 value.clear();
             }
-            Ok(Event::Text(t)) if field.is_some() => value.push_str(&t.xml10_content()),
-            Ok(Event::GeneralRef(r)) if field.is_some() => push_reference(&mut value, &r),
-            Ok(Event::End(_)) => {
+            Token::Text(raw) if field.is_some() => {
+                let Ok(()) = push_text(&mut value, raw) else {
+                    break;
+                };
+            }
+            Token::CData(text) if field.is_some() => value.push_str(text),
+            Token::End => {
                 let v = value.trim();
                 match field.take() {
                     _ if v.is_empty() => {}
@@ -47,38 +48,37 @@ pub fn parse_core(xml: &str) -> Metadata {
                 }
                 value.clear();
             }
-            Ok(Event::Eof) | Err(_) => break,
-            Ok(_) => {}
+            _ => {}
         }
     }
     meta
 }
 
 /// Reads `Pages` and `Words` from an extended-properties part (`docProps/app.xml`)
-/// into `meta`; values that are not non-negative integers are ignored.
-pub fn parse_extended(xml: &str, meta: &mut Metadata) {
-    let mut reader = Reader::from_str(xml);
+/// into `meta`; values that are not non-negative integers are ignored, and so is
+/// malformed XML after what was read before it.
+pub fn parse_extended(xml: &str, max_depth: u32, meta: &mut Metadata) {
+    let mut reader = Reader::new(xml, "docProps/app.xml", max_depth);
     let mut field: Option<bool> = None; // Some(true) = Pages, Some(false) = Words
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(e)) => {
-                field = match e.local_name().as_ref() {
+    while let Ok(Some(token)) = reader.next() {
+        match token {
+            Token::Start(e) => {
+                field = match e.local() {
                     "Pages" => Some(true),
                     "Words" => Some(false),
                     _ => None,
                 };
             }
-            Ok(Event::Text(t)) => {
-                let value = t.xml10_content().trim().parse::<u32>().ok();
+            Token::Text(raw) => {
+                let value = raw.trim().parse::<u32>().ok();
                 match field {
                     Some(true) => meta.page_count = value.or(meta.page_count),
                     Some(false) => meta.word_count = value.or(meta.word_count),
                     None => {}
                 }
             }
-            Ok(Event::End(_)) => field = None,
-            Ok(Event::Eof) | Err(_) => break,
-            Ok(_) => {}
+            Token::End => field = None,
+            _ => {}
         }
     }
 }
@@ -89,12 +89,15 @@ mod tests {
 
     #[test]
     fn reads_core_properties() {
-        let m = parse_core(concat!(
-            r#"<cp:coreProperties xmlns:cp="c" xmlns:dc="d" xmlns:dcterms="t">"#,
-            r#"<dc:title>A &amp; B</dc:title><dc:creator>Ann; Bob</dc:creator>"#,
-            r#"<dcterms:created xsi:type="dcterms:W3CDTF">2013-12-23T23:15:00Z</dcterms:created>"#,
-            r#"<dcterms:modified>2014-01-01T00:00:00Z</dcterms:modified></cp:coreProperties>"#
-        ));
+        let m = parse_core(
+            concat!(
+                r#"<cp:coreProperties xmlns:cp="c" xmlns:dc="d" xmlns:dcterms="t">"#,
+                r#"<dc:title>A &amp; B</dc:title><dc:creator>Ann; Bob</dc:creator>"#,
+                r#"<dcterms:created xsi:type="dcterms:W3CDTF">2013-12-23T23:15:00Z</dcterms:created>"#,
+                r#"<dcterms:modified>2014-01-01T00:00:00Z</dcterms:modified></cp:coreProperties>"#
+            ),
+            256,
+        );
         assert_eq!(m.title.as_deref(), Some("A & B"));
         assert_eq!(m.authors, vec!["Ann", "Bob"]);
         assert_eq!(m.created.as_deref(), Some("2013-12-23T23:15:00Z"));
@@ -106,6 +109,7 @@ mod tests {
         let mut m = Metadata::default();
         parse_extended(
             "<Properties><Pages>3</Pages><Words> 120 </Words><Lines>x</Lines></Properties>",
+            256,
             &mut m,
         );
         assert_eq!((m.page_count, m.word_count), (Some(3), Some(120)));

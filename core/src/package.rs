@@ -15,14 +15,12 @@ use std::io::{Cursor, Read};
 use flate2::{Decompress, FlushDecompress, Status};
 use zip::CompressionMethod;
 
-use quick_xml::XmlVersion;
-use quick_xml::events::Event;
-use quick_xml::reader::Reader;
 use zip::ZipArchive;
 use zip::result::ZipError;
 
 use crate::error::{ExtractionError, Result};
 use crate::limits::Config;
+use crate::xml::{Reader, Token};
 
 /// Relationship type of the main document part (transitional and strict URIs end alike).
 const REL_OFFICE_DOCUMENT: &str = "/officeDocument";
@@ -194,46 +192,27 @@ impl<'a> Package<'a> {
         let Some(xml) = self.read_text(&rels_name)? else {
             return Ok(Vec::new());
         };
-        let mut reader = Reader::from_str(&xml);
+        let mut reader = Reader::new(&xml, &rels_name, self.config.max_xml_depth);
         let mut rels = Vec::new();
-        loop {
-            match reader.read_event() {
-                Ok(Event::Empty(e) | Event::Start(e))
-                    if e.local_name().as_ref() == "Relationship" =>
-                {
-                    let mut id = String::new();
-                    let mut rel_type = String::new();
-                    let mut target = String::new();
-                    let mut external = false;
-                    for attr in e.attributes().flatten() {
-                        let value = attr
-                            .normalized_value(XmlVersion::Implicit1_0)
-                            .unwrap_or_default();
-                        match attr.key.local_name().as_ref() {
-                            "Id" => id = value.into_owned(),
-                            "Type" => rel_type = value.into_owned(),
-                            "Target" => target = value.into_owned(),
-                            "TargetMode" => external = value == "External",
-                            _ => {}
-                        }
-                    }
-                    if !external {
-                        rels.push(Relationship {
-                            id,
-                            rel_type,
-                            target: resolve(dir, &target),
-                        });
-                    }
-                }
-                Ok(Event::Eof) => break,
-                Ok(_) => {}
-                Err(e) => {
-                    return Err(ExtractionError::corrupt(format!(
-                        "malformed XML in {rels_name} at byte {}: {e}",
-                        reader.error_position()
-                    )));
-                }
+        while let Some(token) = reader.next()? {
+            let (Token::Empty(e) | Token::Start(e)) = token else {
+                continue;
+            };
+            if e.local() != "Relationship"
+                || e.attribute("TargetMode").as_deref() == Some("External")
+            {
+                continue;
             }
+            let value = |name| {
+                e.attribute(name)
+                    .map(|v| v.into_owned())
+                    .unwrap_or_default()
+            };
+            rels.push(Relationship {
+                id: value("Id"),
+                rel_type: value("Type"),
+                target: resolve(dir, &value("Target")),
+            });
         }
         Ok(rels)
     }

@@ -116,7 +116,7 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
         }
         tables.extend(s.tables);
     }
-    let mut metadata = read_metadata(package)?;
+    let mut metadata = read_metadata(package, config)?;
     metadata.comments = comments.unwrap_or_default();
     Ok(ExtractionResult {
         content,
@@ -167,18 +167,18 @@ fn read_story(
 }
 
 /// Core properties (title, authors, dates) and extended properties (pages, words).
-fn read_metadata(package: &mut Package<'_>) -> Result<Metadata> {
+fn read_metadata(package: &mut Package<'_>, config: &Config) -> Result<Metadata> {
     let mut meta = match package.core_properties_part()? {
         Some(part) => package
             .read_text(&part)?
-            .map(|x| metadata::parse_core(&x))
+            .map(|x| metadata::parse_core(&x, config.max_xml_depth))
             .unwrap_or_default(),
         None => Metadata::default(),
     };
     if let Some(part) = package.extended_properties_part()?
         && let Some(xml) = package.read_text(&part)?
     {
-        metadata::parse_extended(&xml, &mut meta);
+        metadata::parse_extended(&xml, config.max_xml_depth, &mut meta);
     }
     Ok(meta)
 }

@@ -1,5 +1,5 @@
 //! One pass over one WordprocessingML story part (body, header, footer, notes,
-//! comments) with quick-xml, streaming, no DOM.
+//! comments) with the [`crate::xml`] tokenizer, streaming, no DOM.
 //!
 //! Output rules: paragraphs in document order separated by `\n`; `w:t` text kept
 //! exactly (upper-cased where the run sets `w:caps`); `w:tab`/`w:ptab` → `\t`;
@@ -13,13 +13,10 @@
 //! smart tags, custom XML, `w:dir`, `w:bdo`, text boxes) is transparent. Elements are
 //! matched by local name, so strict and transitional namespaces read alike.
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::reader::Reader;
-
 use crate::error::{ExtractionError, Result};
 use crate::limits::Config;
 use crate::result::Table;
-use crate::xml::{attribute, malformed, push_reference};
+use crate::xml::{self, Reader, Tag as XmlTag, Token};
 
 use super::symbol;
 
@@ -120,8 +117,8 @@ fn is_separator_note(kind: &str) -> bool {
 }
 
 /// `true` unless an on/off attribute says off (`w:val="0|false|off"`).
-fn on_off(e: &BytesStart<'_>) -> bool {
-    !matches!(attribute(e, "val").as_deref(), Some("0" | "false" | "off"))
+fn on_off(e: &XmlTag<'_>) -> bool {
+    !matches!(e.attribute("val").as_deref(), Some("0" | "false" | "off"))
 }
 
 struct Walker {
@@ -163,63 +160,53 @@ pub fn walk(xml: &str, part: &str, kind: StoryKind, config: &Config) -> Result<S
         sections: 0,
         copy_budget: config.max_decompressed_bytes / 4,
     };
-    let mut reader = Reader::from_str(xml);
-    // Depth of all open elements, and of the skipped element we are inside (if any).
-    let mut depth: u32 = 0;
-    let mut skip_at: Option<u32> = None;
-    loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| malformed(part, &reader, e))?;
-        match event {
-            Event::Start(e) => {
-                depth += 1;
-                if depth > config.max_xml_depth {
-                    return Err(ExtractionError::limit(format!(
-                        "XML in {part} nests deeper than the limit of {} elements",
-                        config.max_xml_depth
-                    )));
+    let mut reader = Reader::new(xml, part, config.max_xml_depth);
+    // Depth of the skipped element we are inside, if any.
+    let mut skip_at: Option<usize> = None;
+    while let Some(token) = reader.next()? {
+        match token {
+            Token::Start(e) => {
+                if reader.depth() == 1 {
+                    w.story.root = e.local().to_owned();
                 }
-                if depth == 1 {
-                    w.story.root = e.local_name().as_ref().to_owned();
-                }
-                if skip_at.is_none() && !w.start(&e) {
-                    skip_at = Some(depth);
+                if skip_at.is_none() {
+                    match w.start(&e) {
+                        Some(tag) => w.tags.push(tag),
+                        None => skip_at = Some(reader.depth()),
+                    }
                 }
             }
-            Event::End(_) => {
-                match skip_at {
-                    Some(d) if d == depth => skip_at = None,
-                    Some(_) => {}
-                    None => w.end(part, config)?,
+            Token::End => match skip_at {
+                // The element that closed was at depth + 1.
+                Some(d) if d == reader.depth() + 1 => skip_at = None,
+                Some(_) => {}
+                None => {
+                    let tag = w
+                        .tags
+                        .pop()
+                        .expect("the reader checked that an element was open");
+                    w.end(tag, part, config)?;
                 }
-                depth -= 1;
-            }
+            },
             // An empty element is a start immediately followed by its end.
-            Event::Empty(e) if skip_at.is_none() => {
-                if depth == 0 {
-                    w.story.root = e.local_name().as_ref().to_owned();
+            Token::Empty(e) if skip_at.is_none() => {
+                if reader.depth() == 0 {
+                    w.story.root = e.local().to_owned();
                 }
-                if w.start(&e) {
-                    w.end(part, config)?;
-                } else {
-                    w.skipped_empty(&e);
+                match w.start(&e) {
+                    Some(tag) => w.end(tag, part, config)?,
+                    None => w.skipped_empty(&e),
                 }
             }
-            Event::Text(t) if skip_at.is_none() && w.in_text() => {
-                let text = t.xml10_content();
-                w.push_text(&text);
+            Token::Text(raw) if skip_at.is_none() && w.in_text() => {
+                w.push_raw(raw).map_err(|at| {
+                    reader.malformed(
+                        reader.offset_of(raw) + at,
+                        "an entity reference without `;`",
+                    )
+                })?;
             }
-            Event::CData(t) if skip_at.is_none() && w.in_text() => {
-                let text = t.into_inner();
-                w.push_text(&text);
-            }
-            Event::GeneralRef(r) if skip_at.is_none() && w.in_text() => {
-                let mut s = String::new();
-                push_reference(&mut s, &r);
-                w.push_text(&s);
-            }
-            Event::Eof => break,
+            Token::CData(text) if skip_at.is_none() && w.in_text() => w.push_text(text),
             _ => {}
         }
     }
@@ -249,6 +236,19 @@ impl Walker {
             .copied()
     }
 
+    /// Appends raw character data (references not yet decoded) to the current sink.
+    fn push_raw(&mut self, raw: &str) -> std::result::Result<(), usize> {
+        if self.symbol_font || self.caps {
+            let mut decoded = String::with_capacity(raw.len());
+            xml::push_text(&mut decoded, raw)?;
+            self.push_text(&decoded);
+            Ok(())
+        } else {
+            xml::push_text(&mut self.sink().text, raw)
+        }
+    }
+
+    /// Appends decoded text to the current sink, as the run shows it (symbol font, caps).
     fn push_text(&mut self, text: &str) {
         if self.symbol_font {
             let mapped: String = text
@@ -276,12 +276,12 @@ impl Walker {
         Tag::Other
     }
 
-    /// Handles a start tag; returns `false` when the element's subtree is to be skipped.
-    fn start(&mut self, e: &BytesStart<'_>) -> bool {
-        let name = e.local_name();
-        let local = name.as_ref();
+    /// Handles a start tag: the tag to keep open, or `None` when the element's subtree
+    /// is to be skipped.
+    fn start(&mut self, e: &XmlTag<'_>) -> Option<Tag> {
+        let local = e.local();
         if is_skipped(local) {
-            return false;
+            return None;
         }
         let tag = match local {
             "p" => {
@@ -300,7 +300,7 @@ impl Walker {
                 Tag::Run
             }
             "rFonts" if self.parent() == Some(Tag::RunProps) => {
-                self.symbol_font = attribute(e, "ascii").is_some_and(|f| f == "Symbol");
+                self.symbol_font = e.attribute("ascii").is_some_and(|f| f == "Symbol");
                 Tag::Other
             }
             "rPr" if self.parent() == Some(Tag::Run) => Tag::RunProps,
@@ -314,9 +314,12 @@ impl Walker {
             "softHyphen" => self.push_run_char('\u{00AD}'),
             "noBreakHyphen" => self.push_run_char('\u{2011}'),
             "sym" | "symEx" => {
-                match attribute(e, "char").and_then(|c| u32::from_str_radix(&c, 16).ok()) {
+                match e
+                    .attribute("char")
+                    .and_then(|c| u32::from_str_radix(&c, 16).ok())
+                {
                     Some(code) => {
-                        let symbol_font = attribute(e, "font").is_some_and(|f| f == "Symbol");
+                        let symbol_font = e.attribute("font").is_some_and(|f| f == "Symbol");
                         let mapped = symbol_font.then(|| symbol::to_unicode(code)).flatten();
                         self.push_run_char(
                             mapped
@@ -344,7 +347,7 @@ impl Walker {
             }
             "AlternateContent" => Tag::AlternateContent { chose: false },
             "Choice" => match self.tags.last_mut() {
-                Some(Tag::AlternateContent { chose: true }) => return false,
+                Some(Tag::AlternateContent { chose: true }) => return None,
                 Some(Tag::AlternateContent { chose }) => {
                     *chose = true;
                     Tag::Choice
@@ -357,14 +360,14 @@ impl Walker {
                 Tag::Other
             }
             "relIds" => {
-                if let Some(id) = attribute(e, "dm") {
+                if let Some(id) = e.attribute("dm") {
                     self.story.diagrams.push(id.into_owned());
                 }
                 Tag::Other
             }
             "footnote" | "endnote" if self.kind == StoryKind::Notes => {
-                if attribute(e, "type").is_some_and(|t| is_separator_note(&t)) {
-                    return false;
+                if e.attribute("type").is_some_and(|t| is_separator_note(&t)) {
+                    return None;
                 }
                 Tag::Other
             }
@@ -374,25 +377,24 @@ impl Walker {
             }
             _ => Tag::Other,
         };
-        self.tags.push(tag);
-        true
+        Some(tag)
     }
 
     /// An empty element that [`Self::start`] skipped: a deleted paragraph mark
     /// (`w:pPr/w:rPr/w:del`) joins this paragraph to the next.
-    fn skipped_empty(&mut self, e: &BytesStart<'_>) {
-        if e.local_name().as_ref() == "del" && self.parent() == Some(Tag::MarkProps) {
+    fn skipped_empty(&mut self, e: &XmlTag<'_>) {
+        if e.local() == "del" && self.parent() == Some(Tag::MarkProps) {
             self.merge_next = true;
         }
     }
 
-    fn reference(&mut self, e: &BytesStart<'_>, is_header: bool) {
-        let order = match attribute(e, "type").as_deref() {
+    fn reference(&mut self, e: &XmlTag<'_>, is_header: bool) {
+        let order = match e.attribute("type").as_deref() {
             Some("first") => 0,
             Some("even") => 2,
             _ => 1,
         };
-        if let Some(rel_id) = attribute(e, "id") {
+        if let Some(rel_id) = e.attribute("id") {
             let section = self.sections;
             self.story.references.push(PartReference {
                 section,
@@ -403,57 +405,65 @@ impl Walker {
         }
     }
 
-    fn end(&mut self, part: &str, config: &Config) -> Result<()> {
-        match self.tags.pop() {
-            Some(Tag::Cell) => {
+    /// Handles the end of the element opened as `tag`.
+    #[inline]
+    fn end(&mut self, tag: Tag, part: &str, config: &Config) -> Result<()> {
+        match tag {
+            Tag::Cell => {
                 let cell = self.sinks.pop().expect("a cell pushed its sink").text;
                 if let Some(t) = self.open_tables.last_mut() {
                     t.row.push(cell);
                 }
             }
-            Some(Tag::Row) => {
+            Tag::Row => {
                 if let Some(t) = self.open_tables.last_mut() {
                     let row = std::mem::take(&mut t.row);
                     t.rows.push(row);
                 }
             }
-            Some(Tag::Table) => {
-                let t = self.open_tables.pop().expect("a table pushed its builder");
-                if !self.open_tables.is_empty() {
-                    let copied: usize = t.rows.iter().flatten().map(|c| c.len() + 1).sum();
-                    self.copy_budget =
-                        self.copy_budget.checked_sub(copied as u64).ok_or_else(|| {
-                            ExtractionError::limit(format!(
-                                "nested tables in {part} copy more text than the limit of {} bytes",
-                                config.max_decompressed_bytes / 4
-                            ))
-                        })?;
-                }
-                let sink = self.sink();
-                for (i, row) in t.rows.iter().enumerate() {
-                    if i > 0 {
-                        sink.text.push('\n');
-                    }
-                    for (j, cell) in row.iter().enumerate() {
-                        if j > 0 {
-                            sink.text.push('\t');
-                        }
-                        sink.text.push_str(cell);
-                    }
-                }
-                self.story.tables[t.slot] = t.rows;
-            }
-            Some(Tag::Item) => {
+            Tag::Table => return self.end_table(part, config),
+            Tag::Item => {
                 let item = self.sinks.pop().expect("an item pushed its sink").text;
                 self.story.items.push(item);
             }
-            Some(Tag::Run) => {
+            Tag::Run => {
                 self.caps = false;
                 self.symbol_font = false;
             }
-            Some(Tag::SectionProps) => self.sections += 1,
+            Tag::SectionProps => self.sections += 1,
             _ => {}
         }
+        Ok(())
+    }
+
+    /// A table closes: its text goes to the enclosing sink, its rows to `tables`.
+    ///
+    /// Errors: `LimitExceeded` when nested tables copy more than the copy budget.
+    #[cold]
+    fn end_table(&mut self, part: &str, config: &Config) -> Result<()> {
+        let t = self.open_tables.pop().expect("a table pushed its builder");
+        if !self.open_tables.is_empty() {
+            let copied: usize = t.rows.iter().flatten().map(|c| c.len() + 1).sum();
+            self.copy_budget = self.copy_budget.checked_sub(copied as u64).ok_or_else(|| {
+                ExtractionError::limit(format!(
+                    "nested tables in {part} copy more text than the limit of {} bytes",
+                    config.max_decompressed_bytes / 4
+                ))
+            })?;
+        }
+        let sink = self.sink();
+        for (i, row) in t.rows.iter().enumerate() {
+            if i > 0 {
+                sink.text.push('\n');
+            }
+            for (j, cell) in row.iter().enumerate() {
+                if j > 0 {
+                    sink.text.push('\t');
+                }
+                sink.text.push_str(cell);
+            }
+        }
+        self.story.tables[t.slot] = t.rows;
         Ok(())
     }
 }
