@@ -238,3 +238,4 @@ def test_peer_ratios_skip_files_a_peer_does_not_read():
     pooled = {("pyo3", "a.docx"): _timing("pyo3", "a.docx", 100.0),
               ("pypdfium2", "a.docx"): {"implementation": "pypdfium2", "case": "a.docx", "skipped": "reads .pdf only"}}
     assert peer_ratios(pooled) == []  # regression: a skipped record has no median (KeyError)
+
