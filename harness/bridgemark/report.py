@@ -51,11 +51,13 @@ def previous_run(results_dir: Path, document: dict[str, Any]) -> dict[str, Any] 
 def write(document: dict[str, Any], path: Path) -> None:
     """Renders ``document`` (a compare.json object) into ``path`` and its figures into
     ``<path's folder>/plots/``; compares it with the previous run of the same host found
-    beside it (:func:`previous_run`)."""
-    from bridgemark import plots
+    beside it (:func:`previous_run`) and, when runs of other machines lie beside it, adds
+    the machines-side-by-side table (:mod:`bridgemark.machines`)."""
+    from bridgemark import machines, plots
 
     figures = plots.draw(document, Path(path).parent / "plots")
     text = render(document, previous_run(Path(path).parent, document))
+    text += "\n".join(machines.section(machines.newest_per_machine(Path(path).parent, document)))
     if figures:
         text += "\n## Figures\n\n" + "\n".join(f"![{f.stem}](plots/{f.name})" for f in figures) + "\n"
     Path(path).write_text(text)
