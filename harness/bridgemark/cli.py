@@ -22,7 +22,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from bridgemark import corpus, environment, report, suites
+from bridgemark import corpus, costmodel, environment, report, suites
 from bridgemark.suites import inflate, process
 from bridgemark.errors import ExtractionError
 from bridgemark.registry import BRIDGES, IMPLEMENTATIONS, PEERS, WRAPPER_DEPTH, load
@@ -86,14 +86,18 @@ def compare(args: argparse.Namespace) -> Path:
     for name in [n for n in args.suites if n != "process"]:
         cases = suites.module(name).cases(files)
         impls = suites.implementations(name, implementations)
+        suite_started = time.monotonic()
         with tqdm(total=suites.worker_count(name, impls, args.quick), desc=name, unit="worker") as bar:
             results[name] = suites.run(
                 name, impls, list(cases), args.quick, status,
                 labels=cases, on_worker_done=lambda impl: (bar.set_postfix_str(impl), bar.update()),
             )
+        results[name]["wall_time_s"] = round(time.monotonic() - suite_started, 1)
     if "process" in args.suites:
         print("process: hyperfine (whole processes)", file=sys.stderr)
+        suite_started = time.monotonic()
         results["process"] = process.run(files, args.quick, run_id_dir)
+        results["process"]["wall_time_s"] = round(time.monotonic() - suite_started, 1)
     document = {
         "schema_version": SCHEMA_VERSION,
         "run_id": run_id,
@@ -110,6 +114,9 @@ def compare(args: argparse.Namespace) -> Path:
         "suites": results,
         "wall_time_s": round(time.monotonic() - started, 1),
     }
+    if "calls" in results:
+        document["cost_model"] = costmodel.build(
+            results["calls"]["records"], results.get("extraction", {}).get("records", []), BRIDGES)
     (run_id_dir / "compare.json").write_text(json.dumps(document, indent=1, allow_nan=False) + "\n")
     report.write(document, args.out / "REPORT.md")
     print(f"{run_id_dir / 'compare.json'}\n{args.out / 'REPORT.md'}  ({document['wall_time_s']} s)")

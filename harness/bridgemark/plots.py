@@ -1,9 +1,10 @@
 """The report's figures (matplotlib, PNG beside REPORT.md), drawn from compare.json alone.
 
 - ``calls.png``: bare-call cost (``noop``) per implementation, median with its 95% CI;
-- ``payload.png``: ``echo`` cost against payload size per implementation, with the
-  line cost = fixed + per-byte × size fitted to the medians by least squares of the
-  relative residuals (numpy.polyfit, weights 1/cost);
+- ``payload.png``: ASCII ``echo`` cost against payload size per implementation, with the
+  cost model's line per bridge (direct Rust's own ``echo`` + the fitted fixed, per-byte and
+  per-object cost, from ``document["cost_model"]``; no line in runs without one) and, beside
+  it, each bridge's predicted vs measured overhead on the real documents;
 - ``memory.png``: RSS over iterations per implementation, clean path and leak control;
 - ``threads.png``: throughput scaling from 1 to 2 threads with 95% CIs.
 """
@@ -54,23 +55,41 @@ def draw(document: dict[str, Any], out_dir: Path) -> list[Path]:
         ax.tick_params(axis="x", rotation=30)
         save(fig, "calls.png")
 
-    echo = [r for r in calls if r["case"].startswith("echo:")]
+    echo = [r for r in calls if r["case"].startswith("echo:") and len(r["case"].split(":")) == 2]
     if echo:
-        fig, ax = plt.subplots(figsize=(7, 4))
+        model = document.get("cost_model", {})
+        preds = model.get("predictions", [])
+        fig, axes = plt.subplots(1, 2 if preds else 1, figsize=(12 if preds else 7, 4.5), squeeze=False)
+        ax = axes[0][0]
         for impl in dict.fromkeys(r["implementation"] for r in echo):
             pts = sorted((int(r["case"].split(":")[1]), r["median_ns"]) for r in echo if r["implementation"] == impl)
             x, y = np.array([p[0] for p in pts], float), np.array([p[1] for p in pts], float)
             line = ax.plot(x, y, "o", label=impl)[0]
-            if len(x) >= 2:
-                per_byte, fixed = np.polyfit(x, y, 1, w=1 / y)  # relative residuals: every size counts
-                grid = np.geomspace(1, x.max(), 60)
-                ax.plot(grid, np.maximum(fixed + per_byte * grid, 1.0), "-", color=line.get_color(), alpha=0.6)
+            fit = model.get("fits", {}).get(impl)
+            rust = {int(r["case"].split(":")[1]): r["median_ns"] for r in echo if r["implementation"] == "direct_rust"}
+            if fit and rust:  # model overhead (2 bytes per payload byte, 1 object) + direct Rust's own echo
+                grid = np.array(sorted(rust), float)
+                cost = [rust[int(n)] + fit["fixed_ns"] + fit["per_byte_ns"] * 2 * n + fit["per_object_ns"] for n in grid]
+                ax.plot(grid, np.maximum(cost, 1.0), "-", color=line.get_color(), alpha=0.6)
         ax.set_xscale("symlog", linthresh=1)
         ax.set_yscale("log")
         ax.set_xlabel("payload (bytes, ASCII, in and out; symlog)")
         ax.set_ylabel("ns per call (median, log)")
-        ax.set_title("echo(s): cost vs payload, lines: fixed + per-byte least squares")
+        ax.set_title("echo(s): points measured; lines: direct_rust + fitted bridge cost", fontsize=9)
         ax.legend(fontsize=7)
+        if preds:
+            ax = axes[0][1]
+            for impl in dict.fromkeys(p["implementation"] for p in preds):
+                ps = [p for p in preds if p["implementation"] == impl and p["predicted_ns"] > 0 and p["measured_ns"] > 0]
+                ax.plot([p["predicted_ns"] / 1e3 for p in ps], [p["measured_ns"] / 1e3 for p in ps], "o", ms=3, label=impl)
+            lim = [max(1e-3, min(ax.get_xlim()[0], ax.get_ylim()[0])), max(ax.get_xlim()[1], ax.get_ylim()[1])]
+            ax.plot(lim, lim, color="grey", linewidth=0.8)
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xlabel("predicted overhead (µs, cost model)")
+            ax.set_ylabel("measured overhead (µs, bridge − direct_rust)")
+            ax.set_title("Real documents: predicted vs measured (positive values)", fontsize=9)
+            ax.legend(fontsize=7)
         save(fig, "payload.png")
 
     memory = [r for r in _records(document, "memory") if "series_iterations" in r]

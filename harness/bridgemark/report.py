@@ -51,11 +51,13 @@ def previous_run(results_dir: Path, document: dict[str, Any]) -> dict[str, Any] 
 def write(document: dict[str, Any], path: Path) -> None:
     """Renders ``document`` (a compare.json object) into ``path`` and its figures into
     ``<path's folder>/plots/``; compares it with the previous run of the same host found
-    beside it (:func:`previous_run`)."""
-    from bridgemark import plots
+    beside it (:func:`previous_run`) and, when runs of other machines lie beside it, adds
+    the machines-side-by-side table (:mod:`bridgemark.machines`)."""
+    from bridgemark import machines, plots
 
     figures = plots.draw(document, Path(path).parent / "plots")
     text = render(document, previous_run(Path(path).parent, document))
+    text += "\n".join(machines.section(machines.newest_per_machine(Path(path).parent, document)))
     if figures:
         text += "\n## Figures\n\n" + "\n".join(f"![{f.stem}](plots/{f.name})" for f in figures) + "\n"
     Path(path).write_text(text)
@@ -218,7 +220,30 @@ def section_memory(run: Run) -> list[str]:
     status = ("**Controls passed: every leak probe flagged, every clean path clean.**" if not failed else
               "**Controls FAILED** for " + ", ".join(f"{r['implementation']} `{r['case']}`" for r in failed)
               + ": this run's memory verdicts are not valid.")
-    return ["## (b) Memory growth per iteration", "", _method(run, "memory"), "", table(header, rows), "", status, ""]
+    return ["## (b) Memory growth per iteration", "", _method(run, "memory"), "", table(header, rows), "",
+            *section_heap(run, cases), status, ""]
+
+
+def section_heap(run: Run, cases: list[str]) -> list[str]:
+    """The Python-heap (tracemalloc) slopes beside the RSS ones, with the verdict rule; empty for
+    runs without them."""
+    records = run.suite("memory")["records"]
+    margin = next((r["margin_bytes_per_iter"] for r in records if "margin_bytes_per_iter" in r), None)
+    if margin is None or not any("heap_slope_bytes_per_iter" in r for r in records):
+        return []
+    cols = [
+        ("Python heap slope [95% CI]", lambda r: DASH if "heap_slope_bytes_per_iter" not in r else
+         fmt_ci(r, "heap_slope", "bytes_per_iter", " B/iter")),
+        ("verdict (calls, points)", lambda r: DASH if "heap_leak" not in r else
+         ("LEAK" if r["heap_leak"] else "no leak") + f" ({r['heap_iterations']:,}, {r['heap_n']})"),
+    ]
+    rows = [[impl] + [run.cell("memory", impl, c, f) for c in cases for _, f in cols] for impl in run.bridges]
+    return ["Python heap (tracemalloc), the same calls after the RSS series. Verdict rule, RSS and Python heap "
+            f"alike: *leak* when the slope's 95% lower bound exceeds {margin:g} B/iter. RSS counts every "
+            "allocator (Rust, C, Python), tracemalloc only Python's: a leak in RSS with a flat Python heap is "
+            "native memory (the leak control is one), Python-heap growth names Python objects kept alive. "
+            "`direct_rust` has no Python heap.", "",
+            table(["implementation"] + [f"`{c}` {h}" for c in cases for h, _ in cols], rows), ""]
 
 
 def section_stress(run: Run) -> list[str]:
@@ -524,9 +549,7 @@ def section_header(run: Run) -> list[str]:
         "## Statistics", "",
         f"- Medians: {stats['bootstrap']}; {stats['confidence']:.0%} intervals in brackets, same unit as the figure.",
         f"- Slopes: {stats['slope']}.",
-        "- Overhead % depends on how much work one call does: the bridge's cost is mostly fixed per call "
-        "(plus per byte and per object converted), so the same bridge shows a large % on a tiny document "
-        "and a small % on a big one. Compare bridges on the same file, never a % across files.", "",
+        "- Overhead %: see *Where the cost goes* for why it depends on the work per call.", "",
     ]
 
 
@@ -559,6 +582,8 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
 def render(document: dict[str, Any], previous: dict[str, Any] | None = None) -> str:
     """REPORT.md's text for one compare.json ``document`` (sections for suites that ran);
     ``previous``: an earlier run of the same machine, for the repeatability section."""
+    from bridgemark import costreport  # it builds on this module's helpers
+
     run = Run(document)
     parts = section_header(run)
     present = set(document["suites"])
@@ -572,7 +597,8 @@ def render(document: dict[str, Any], previous: dict[str, Any] | None = None) -> 
     parts += section_claims(run) + section_threads(run) + section_process(run)
     parts += section_peers(run) + section_inflate(run) + section_fidelity(run) + section_reliability(run)
     if "calls" in present:
-        parts += section_calls(run)
+        parts += section_calls(run) + costreport.section_cost_model(run)
+    parts += costreport.section_startup(run)
     if "extraction" in present:
         parts += section_all_files(run)
     if present & {"calls", "extraction"}:

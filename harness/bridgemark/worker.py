@@ -30,6 +30,7 @@ import argparse
 import itertools
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -90,31 +91,56 @@ def time_loop(f: Callable | None, args: tuple, loops: int) -> int:
     raise ValueError(f"time_loop supports 0–2 arguments, got {len(args)}")
 
 
-def calibrate_loops(f: Callable | None, args: tuple, min_sample_ns: int) -> int:
-    """Smallest power of two of loops whose sample lasts ≥ ``min_sample_ns`` (pyperf's rule)."""
-    loops = 1
+def calibrate_loops(f: Callable | None, args: tuple, min_sample_ns: int, start: int = 1) -> int:
+    """Smallest power of two of loops, from ``start``, whose sample lasts ≥ ``min_sample_ns`` (pyperf's rule)."""
+    loops = start
     while loops < MAX_LOOPS and time_loop(f, args, loops) < min_sample_ns:
         loops *= 2
     return loops
 
 
-def timing_record(case: str, f: Callable | None, args: tuple, params: dict) -> dict[str, Any]:
+def timing_record(
+    case: str, f: Callable | None, args: tuple, params: dict, inspect: Callable[[tuple, Any], dict | None] | None = None
+) -> dict[str, Any]:
     """Calibrates, runs ``params["warmups"]`` discarded and ``params["samples"]`` kept samples.
 
-    Returns the raw record ``{"case", "loops", "warmup_ns_per_iter": [w], "samples_ns_per_iter": [s]}``
-    (lists of floats, ns per call). An exception from ``f`` gives ``{"case", "error": "Type: message"}``.
+    Returns the raw record ``{"case", "loops", "warmup_ns_per_iter": [w], "samples_ns_per_iter": [s],
+    "minor_faults_per_iter"}`` (lists of floats, ns per call; page faults per call over those samples). An exception from ``f`` gives ``{"case", "error": "Type: message"}``.
+    ``inspect``: called with ``args`` and the result of the calibration's first call (the loops = 1
+    step, so no extra call is made); the dict it returns (e.g. :func:`bridgemark.costmodel.call_size`) is merged
+    into the record.
     """
+    extra: dict[str, Any] = {}
     try:
-        loops = calibrate_loops(f, args, params["min_sample_ns"])
+        if inspect is None or f is None:
+            loops = calibrate_loops(f, args, params["min_sample_ns"])
+        else:  # the loops = 1 step of the calibration, keeping the result
+            t0 = time.perf_counter_ns()
+            result = f(*args)
+            elapsed = time.perf_counter_ns() - t0
+            extra = inspect(args, result) or {}
+            del result  # the heap during the samples must not hold it
+            loops = 1 if elapsed >= params["min_sample_ns"] else calibrate_loops(f, args, params["min_sample_ns"], 2)
     except Exception as exc:  # a document that fails to extract is reported, not timed
         return {"case": case, "error": f"{type(exc).__name__}: {exc}"}
-    per_iter = [time_loop(f, args, loops) / loops for _ in range(params["warmups"] + params["samples"])]
+    runs = params["warmups"] + params["samples"]
+    faults_before = minor_faults()
+    per_iter = [time_loop(f, args, loops) / loops for _ in range(runs)]
+    faults = minor_faults() - faults_before
     return {
         "case": case,
         "loops": loops,
         "warmup_ns_per_iter": per_iter[: params["warmups"]],
         "samples_ns_per_iter": per_iter[params["warmups"] :],
+        "minor_faults_per_iter": faults / (loops * max(runs, 1)),
+        **extra,
     }
+
+
+def minor_faults() -> int:
+    """Minor page faults of this process so far (``resource.getrusage(RUSAGE_SELF).ru_minflt``):
+    pages touched for the first time, e.g. after malloc took them fresh from the kernel."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 
 def rss_bytes() -> int:
@@ -129,11 +155,16 @@ def _measure(implementation: str, suite: str, params: dict, cases: list[str]) ->
     from bridgemark import load, suites
 
     head = {"implementation": implementation, "suite": suite, "pid": os.getpid()}
+    module = suites.module(suite)
+    imports_itself = getattr(module, "IMPORTS_BRIDGE", False)  # it times the import: gets the name
     try:
-        bridge = load(implementation)
+        bridge = implementation if imports_itself else load(implementation)
+        records = module.measure(bridge, params, cases) if imports_itself else None
     except ImportError as exc:
         return head | {"status": "not built", "error": f"{type(exc).__name__}: {exc}"}
-    return head | {"status": "ok", "records": suites.module(suite).measure(bridge, params, cases)}
+    if records is None:
+        records = module.measure(bridge, params, cases)
+    return head | {"status": "ok", "records": records}
 
 
 def main(argv: list[str] | None = None) -> None:

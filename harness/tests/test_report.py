@@ -238,3 +238,42 @@ def test_peer_ratios_skip_files_a_peer_does_not_read():
     pooled = {("pyo3", "a.docx"): _timing("pyo3", "a.docx", 100.0),
               ("pypdfium2", "a.docx"): {"implementation": "pypdfium2", "case": "a.docx", "skipped": "reads .pdf only"}}
     assert peer_ratios(pooled) == []  # regression: a skipped record has no median (KeyError)
+
+
+# --------------------------------------------------------------------------- several machines
+
+
+def _machine_run(tmp_path: Path, run_id: str, cpu: str, scale: float, quick: bool = True) -> dict:
+    doc = json.loads(FIXTURE.read_text())
+    doc["run_id"], doc["quick"] = run_id, quick
+    doc["environment"]["cpu_model"] = cpu
+    for body in doc["suites"].values():
+        for r in body["records"]:
+            for key in [k for k in r if k.startswith("median") and k.endswith("_ns") and r[k] is not None]:
+                r[key] *= scale
+    (tmp_path / run_id).mkdir()
+    (tmp_path / run_id / "compare.json").write_text(json.dumps(doc))
+    return doc
+
+
+def test_report_merges_the_newest_run_of_each_machine_one_column_each(tmp_path):
+    _machine_run(tmp_path, "2026-11-28T10-00-00Z-alpha", "Old Alpha CPU", 3.0)
+    _machine_run(tmp_path, "2026-11-29T10-00-00Z-alpha", "Alpha CPU", 1.0)
+    _machine_run(tmp_path, "2026-11-29T11-00-00Z-beta", "Beta CPU", 2.0)
+    _machine_run(tmp_path, "2026-11-27T12-00-00Z-gamma", "Gamma CPU (full run)", 5.0, quick=False)
+    cli.main(["report", "--out", str(tmp_path)])
+    rows = _rows(_section((tmp_path / "REPORT.md").read_text(), "Machines side by side"))
+    header = next(line for line in _section((tmp_path / "REPORT.md").read_text(), "Machines side by side")
+                  .splitlines() if line.startswith("| figure"))
+    assert header == "| figure [95% CI] | `beta` | `alpha` |"  # the reported (newest) run first; no full run
+    assert rows["CPU"] == ["Beta CPU", "Alpha CPU"]
+    assert rows["calls `noop`: pyo3"][0].startswith("111 ns [")  # 2 × 55.6 ns
+    assert rows["calls `noop`: pyo3"][1].startswith("55.6 ns [")
+    assert rows["calls `noop`: capi"] == ["—", "—"]  # not built on either machine
+
+
+def test_one_machine_gives_no_merged_table(tmp_path):
+    from bridgemark import machines
+
+    doc = _machine_run(tmp_path, "2026-11-29T10-00-00Z-alpha", "Alpha CPU", 1.0)
+    assert machines.section(machines.newest_per_machine(tmp_path, doc)) == []

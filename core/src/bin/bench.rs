@@ -5,9 +5,11 @@
 //! and the same JSON object on stdout, with `"implementation": "direct_rust"`:
 //!
 //! - `extraction`: CASE = file path; `extract_file` per file.
-//! - `calls`: CASE = `loop` | `noop` | `add` | `echo:N` | `make_result:C:T` | `spin:N` (the probes).
-//! - timing records: `{"case", "loops", "warmup_ns_per_iter": [..], "samples_ns_per_iter": [..]}`:
-//!   loops doubled until one sample lasts `min_sample_ns`, then `warmups` + `samples` samples.
+//! - `calls`: CASE = `loop` | `noop` | `add` | `echo:N` | `echo:N:ALPHABET` (`latin1` é, `cjk` 中,
+//!   `emoji` 😀) | `make_result:C:T` | `spin:N` (the probes).
+//! - timing records: `{"case", "loops", "warmup_ns_per_iter": [..], "samples_ns_per_iter": [..],
+//!   "minor_faults_per_iter"}`: loops doubled until one sample lasts `min_sample_ns`, then
+//!   `warmups` + `samples` samples; minor page faults counted over those samples, per call.
 //! - `memory`: CASE = `extract_file:PATH` | `leak:N`; RSS (VmRSS of /proc/self/status) after
 //!   each of `points` chunks after a warm-up: `{"case", "warmup_iterations", "iterations", "rss_bytes"}`.
 //! - `stress`: CASEs = file paths; round-robin for `duration_ms`, per `window_ms` window the
@@ -60,11 +62,23 @@ fn timing<F: FnMut()>(case: &str, p: &Params, mut f: F) -> Value {
     while loops < MAX_LOOPS && time_loop(&mut f, loops) < p.min_sample_ns {
         loops *= 2;
     }
+    let faults_before = minor_faults();
     let per_iter: Vec<f64> = (0..p.warmups + p.samples)
         .map(|_| time_loop(&mut f, loops) as f64 / loops as f64)
         .collect();
+    let faults = minor_faults().saturating_sub(faults_before) as f64;
     json!({"case": case, "loops": loops,
-           "warmup_ns_per_iter": per_iter[..p.warmups], "samples_ns_per_iter": per_iter[p.warmups..]})
+           "warmup_ns_per_iter": per_iter[..p.warmups], "samples_ns_per_iter": per_iter[p.warmups..],
+           "minor_faults_per_iter": faults / (loops as f64 * (p.warmups + p.samples).max(1) as f64)})
+}
+
+/// Minor page faults of this process so far (`getrusage(RUSAGE_SELF).ru_minflt`, as Python's
+/// `resource.getrusage`): a fresh page touched for the first time, e.g. after malloc got it from the kernel.
+fn minor_faults() -> u64 {
+    // SAFETY: getrusage writes into the zeroed struct we own; RUSAGE_SELF is always valid.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    usage.ru_minflt as u64
 }
 
 fn error_record(case: &str, err: impl std::fmt::Display) -> Value {
@@ -144,6 +158,19 @@ fn inflate(p: &Params, cases: &[String]) -> Vec<Value> {
     out
 }
 
+/// The `echo` payload of about `n_bytes` UTF-8 bytes (as `costmodel.payload` in the harness):
+/// one character repeated `n_bytes / its UTF-8 length` times; `None` for an unknown alphabet.
+fn echo_payload(n_bytes: usize, alphabet: Option<&str>) -> Option<String> {
+    let c = match alphabet {
+        None => 'x',
+        Some("latin1") => 'é',
+        Some("cjk") => '中',
+        Some("emoji") => '😀',
+        Some(_) => return None,
+    };
+    Some(c.to_string().repeat(n_bytes / c.len_utf8()))
+}
+
 fn calls(p: &Params, cases: &[String]) -> Result<Vec<Value>, String> {
     cases
         .iter()
@@ -163,8 +190,9 @@ fn calls(p: &Params, cases: &[String]) -> Result<Vec<Value>, String> {
                 ["add"] => timing(case, p, || {
                     black_box(probe::add(black_box(1), black_box(2)));
                 }),
-                ["echo", _] => {
-                    let s = "x".repeat(num(1)?);
+                ["echo", _] | ["echo", _, _] => {
+                    let s = echo_payload(num(1)?, parts.get(2).copied())
+                        .ok_or_else(|| format!("unknown calls case {case:?}"))?;
                     timing(case, p, || {
                         black_box(probe::echo(black_box(&s)));
                     })

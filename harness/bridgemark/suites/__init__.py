@@ -7,6 +7,8 @@ Each suite is a module with the same parts:
 - ``METHOD: str`` — how a figure is obtained, written beside the suite's records.
 - ``measure(bridge, params, cases) -> list[dict]`` — runs in the worker (child) process
   and returns raw records (the Rust bench binary implements the same for ``direct_rust``).
+  A suite that times the bridge's import sets ``IMPORTS_BRIDGE = True`` and receives the
+  implementation's name instead of the loaded bridge.
 - ``summarize(raw) -> list[dict]`` — runs in the parent; ``raw`` maps an implementation
   to one list of raw records per process; returns the records stored in compare.json.
 
@@ -27,7 +29,7 @@ from typing import Any, Callable
 from bridgemark import worker
 
 #: Suite names in run and report order.
-NAMES: tuple[str, ...] = ("extraction", "fidelity", "inflate", "calls", "threads", "memory", "stress", "reliability")
+NAMES: tuple[str, ...] = ("extraction", "fidelity", "inflate", "calls", "startup", "threads", "memory", "stress", "reliability")
 #: Status of an implementation that measured; others are "not built" or "failed".
 OK = "ok"
 
@@ -119,6 +121,11 @@ def worker_count(name: str, implementations: list[str], quick: bool) -> int:
     return module(name).PARAMS["quick" if quick else "full"]["processes"] * len(implementations)
 
 
+#: Raw timing fields describing the call's payload, kept by :func:`pooled_timing` (see
+#: :func:`bridgemark.costmodel.call_size`).
+SIZE_FIELDS: tuple[str, ...] = ("marshalled_bytes", "marshalled_objects")
+
+
 def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dict[str, Any]]:
     """Pools the timing records of every process per (implementation, case) and summarises them.
 
@@ -127,7 +134,9 @@ def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dic
     Returns:
         ``(implementation, case)`` → record with ``median_ns`` (of all samples) and its ci95
         bounds, ``n``, ``n_processes``, ``loops`` and ``samples_ns_per_iter`` (both per process:
-        a list, and a list of lists), or with ``error`` when the case failed in any process.
+        a list, and a list of lists), the :data:`SIZE_FIELDS` when a process measured them,
+        ``minor_faults_per_call`` (mean over processes of the page faults per call during the
+        samples), or with ``error`` when the case failed in any process.
     """
     from bridgemark import stats
 
@@ -148,7 +157,11 @@ def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dic
             continue
         samples = [r["samples_ns_per_iter"] for r in rs]
         est = stats.median_ci(samples)
-        out[impl, case] = head | {
+        sizes = next(({k: r[k] for k in SIZE_FIELDS} for r in rs if all(k in r for k in SIZE_FIELDS)), {})
+        faults = [r["minor_faults_per_iter"] for r in rs if "minor_faults_per_iter" in r]
+        if faults:
+            sizes["minor_faults_per_call"] = sum(faults) / len(faults)
+        out[impl, case] = head | sizes | {
             "method": "median, 95% CI: " + stats.BOOTSTRAP_METHOD,
             "unit": "ns per call",
             **est.fields("median", "ns"),
@@ -157,4 +170,22 @@ def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dic
             "loops": [r["loops"] for r in rs],
             "samples_ns_per_iter": samples,
         }
+    return out
+
+
+def with_overhead(pooled: dict[tuple[str, str], dict[str, Any]], exclude: tuple[str, ...] = ()) -> list[dict]:
+    """The records of ``pooled`` (from :func:`pooled_timing`), those of every implementation but
+    ``direct_rust`` and ``exclude`` extended with ``overhead_ns``/``overhead_pct`` (+ ci95):
+    median(record) − median(direct_rust) on the same case, in ns and in % of direct_rust
+    (:func:`bridgemark.stats.median_difference_ci`), when both have samples."""
+    from bridgemark import stats
+
+    out = []
+    for (impl, case), rec in pooled.items():
+        base = pooled.get((worker.DIRECT_RUST, case))
+        if (impl not in (worker.DIRECT_RUST, *exclude) and "samples_ns_per_iter" in rec
+                and base is not None and "samples_ns_per_iter" in base):
+            diff, pct = stats.median_difference_ci(rec["samples_ns_per_iter"], base["samples_ns_per_iter"])
+            rec = rec | diff.fields("overhead", "ns") | pct.fields("overhead", "pct")
+        out.append(rec)
     return out

@@ -5,11 +5,19 @@ Cases (same syntax for the Rust bench binary):
 - ``loop`` — the empty timed loop, no call: the harness's own cost per iteration, included
   in every other figure of this suite (reported, never subtracted);
 - ``noop`` — the bare call (fixed cost); ``add`` — ``add(1, 2)``, scalar marshalling;
-- ``echo:N`` — ``echo("x" * N)``, N bytes of ASCII in and out;
+- ``echo:N`` — ``echo("x" * N)``, N bytes of ASCII in and out; ``echo:N:ALPHABET`` — about N
+  bytes of UTF-8 made of one non-ASCII character (``latin1`` é, ``cjk`` 中, ``emoji`` 😀:
+  :data:`bridgemark.costmodel.ALPHABETS`), one per PEP 393 storage kind;
 - ``make_result:C:T`` — a result of C characters and T 3×3 tables converted, no extraction;
 - ``spin:N`` — ``spin(N)``: N ns of busy work, the timing control (must measure N ± 5%).
 
-The probe is the bridge's native callable, bound to a local before the loop.
+The probe is the bridge's native callable, bound to a local before the loop; the payload
+is built once, before the loop, so the same ``str`` object is passed in every iteration
+(CPython caches a ``str``'s UTF-8 form on first use: bridges that read it through
+``PyUnicode_AsUTF8AndSize`` encode a non-ASCII payload once per process, those that call
+``str.encode`` encode it on every call). Records of bridges carry the overhead against
+direct Rust on the same case and the call's ``marshalled_bytes``/``marshalled_objects``
+(:mod:`bridgemark.costmodel`, which fits the cost model to them).
 """
 
 from __future__ import annotations
@@ -17,18 +25,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from bridgemark import suites, worker
+from bridgemark import costmodel, suites, worker
 
 #: Budgets (see :mod:`bridgemark.suites.extraction` for the meaning of each key).
 PARAMS: dict[str, dict[str, int]] = {
     "full": {"processes": 4, "warmups": 1, "samples": 3, "min_sample_ns": 10_000_000},
     "quick": {"processes": 2, "warmups": 1, "samples": 3, "min_sample_ns": 2_000_000},
 }
+#: ASCII ``echo`` payload sizes (bytes; 0 B … 1 MiB) and the non-ASCII ones (per alphabet).
+ECHO_BYTES: tuple[int, ...] = (0, 1024, 65536, 1048576)
+ECHO_NON_ASCII_BYTES: tuple[int, ...] = (1024, 65536, 1048576)
 #: Every case, in report order.
 CASES: tuple[str, ...] = (
     "loop", "noop", "add",
-    "echo:0", "echo:1024", "echo:65536", "echo:1048576",
-    "make_result:0:0", "make_result:1000:1", "make_result:100000:10",
+    *(f"echo:{n}" for n in ECHO_BYTES),
+    *(f"echo:{n}:{a}" for a in costmodel.ALPHABETS if a != "ascii" for n in ECHO_NON_ASCII_BYTES),
+    "make_result:0:0", "make_result:1000:1", "make_result:0:100", "make_result:100000:10",
     f"spin:{1_000_000}",
 )
 #: The spin control: ``spin(n)`` must take n ns within this fraction, on every implementation.
@@ -55,8 +67,8 @@ def probe_call(bridge: Any, case: str) -> tuple[Callable | None, tuple]:
         return bridge.noop, ()
     if kind == "add" and not arg:
         return bridge.add, (1, 2)
-    if kind == "echo" and len(arg) == 1:
-        return bridge.echo, ("x" * int(arg[0]),)
+    if kind == "echo" and len(arg) in (1, 2) and arg[1:] != ["ascii"] and set(arg[1:]) <= set(costmodel.ALPHABETS):
+        return bridge.echo, (costmodel.payload(int(arg[0]), *arg[1:]),)
     if kind == "make_result" and len(arg) == 2:
         return bridge.make_result, (int(arg[0]), int(arg[1]))
     if kind == "spin" and len(arg) == 1:
@@ -65,15 +77,18 @@ def probe_call(bridge: Any, case: str) -> tuple[Callable | None, tuple]:
 
 
 def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
-    """Child side: one timing record per probe case."""
-    return [worker.timing_record(case, *probe_call(bridge, case), params) for case in cases]
+    """Child side: one timing record per probe case, with the call's sizes
+    (:func:`bridgemark.costmodel.call_size`) except for ``loop``."""
+    return [worker.timing_record(case, *probe_call(bridge, case), params, costmodel.call_size) for case in cases]
 
 
 def summarize(raw: dict[str, list[list[dict]]]) -> list[dict]:
-    """Parent side: pooled median ns per call per (implementation, case); ``spin:N`` records
-    gain ``control_ok``: the median is within :data:`SPIN_TOLERANCE` of N."""
+    """Parent side: pooled median ns per call per (implementation, case), with the overhead
+    against direct Rust (:func:`bridgemark.suites.with_overhead`); ``spin:N`` records gain
+    ``control_ok``: the median is within :data:`SPIN_TOLERANCE` of N."""
     out = []
-    for (impl, case), rec in suites.pooled_timing(raw).items():
+    for rec in suites.with_overhead(suites.pooled_timing(raw)):
+        case = rec["case"]
         if case.startswith("spin:") and "median_ns" in rec:
             target = int(case.split(":")[1])
             rec = rec | {"control_ok": abs(rec["median_ns"] - target) <= SPIN_TOLERANCE * target}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bridgemark import suites, worker
+from bridgemark import costmodel, suites, worker
 
 #: Budgets. ``min_sample_ns``: one sample lasts at least this long (calibrated loops).
 #: ``warmups`` are extra discarded samples; the calibration runs before them (≥ 2 × min_sample_ns
@@ -39,12 +39,14 @@ def cases(files: dict[str, Path]) -> dict[str, str]:
 
 
 def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
-    """Child side: one timing record per file (see :func:`bridgemark.worker.timing_record`);
+    """Child side: one timing record per file (see :func:`bridgemark.worker.timing_record`), with
+    the result's ``marshalled_bytes``/``marshalled_objects`` (:func:`bridgemark.costmodel.call_size`,
+    taken from the calibration's first call: no extra call);
     a file whose type the implementation does not read (a peer's ``SUFFIXES``) is
     recorded as ``{"case", "skipped": reason}``, not timed."""
     f = bridge.extract_file
     suffixes = getattr(bridge, "SUFFIXES", None)
-    return [worker.timing_record(path, f, (path,), params) if suffixes is None or path.endswith(suffixes)
+    return [worker.timing_record(path, f, (path,), params, costmodel.call_size) if suffixes is None or path.endswith(suffixes)
             else {"case": path, "skipped": f"reads {', '.join(suffixes)} only"} for path in cases]
 
 
@@ -52,21 +54,13 @@ def summarize(raw: dict[str, list[list[dict]]]) -> list[dict]:
     """Parent side: pooled medians per (implementation, file), plus overhead vs direct Rust.
 
     Records gain ``overhead_ns``/``overhead_pct`` with their ci95 bounds when the file's
-    ``direct_rust`` record exists and has samples; ``direct_rust``'s own records do not.
+    ``direct_rust`` record exists and has samples (:func:`bridgemark.suites.with_overhead`);
+    ``direct_rust``'s and the peers' records do not.
     """
-    from bridgemark import stats
-
     from bridgemark.registry import PEERS
 
     pooled = suites.pooled_timing(raw)
-    out = []
-    for (impl, case), rec in pooled.items():
-        base = pooled.get((BASELINE, case))
-        if impl not in (BASELINE, *PEERS) and "error" not in rec and base is not None and "error" not in base:
-            diff, pct = stats.median_difference_ci(rec["samples_ns_per_iter"], base["samples_ns_per_iter"])
-            rec = rec | diff.fields("overhead", "ns") | pct.fields("overhead", "pct")
-        out.append(rec)
-    return out + peer_ratios(pooled)
+    return suites.with_overhead(pooled, exclude=PEERS) + peer_ratios(pooled)
 
 
 #: The bridge peers are compared with (any bridge would do: they do the same work).

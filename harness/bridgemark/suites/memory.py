@@ -9,19 +9,28 @@ Child: warm-up (loops doubling until ``warmup_ms`` or ``max_iterations // 4`` ca
 the iteration number with its 95% t-interval; verdict "leak" when the lower bound exceeds
 :data:`LEAK_MARGIN_BYTES_PER_ITER`. The control passes when the leak probe is flagged and
 the clean path is not.
+
+Python heap: after the RSS series, the same calls again with ``tracemalloc`` on (its own
+warm-up and ``traced_points`` chunks): slope of the traced current size on the iteration
+number, same rule and margin. RSS sees every allocator (Rust, C, Python); tracemalloc sees
+only Python's allocators, so a leak in RSS without Python-heap growth is native (the leak
+control is one: it must not show in the Python heap), and Python-heap growth names Python
+objects kept alive. ``direct_rust`` has no Python heap.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from bridgemark import worker
 from bridgemark.corpus import SEED_FILES
 
 PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 1, "warmup_ms": 500, "duration_ms": 2_000, "points": 200, "max_iterations": 200_000},
-    "quick": {"processes": 1, "warmup_ms": 200, "duration_ms": 800, "points": 100, "max_iterations": 50_000},
+    "full": {"processes": 1, "warmup_ms": 500, "duration_ms": 2_000, "points": 200, "max_iterations": 200_000,
+             "traced_warmup_ms": 100, "traced_duration_ms": 500, "traced_points": 50},
+    "quick": {"processes": 1, "warmup_ms": 200, "duration_ms": 800, "points": 100, "max_iterations": 50_000,
+              "traced_warmup_ms": 50, "traced_duration_ms": 200, "traced_points": 25},
 }
 #: Bytes the positive control leaks per call.
 LEAK_CONTROL_BYTES = 64
@@ -33,7 +42,9 @@ METHOD = (
     f"RSS (psutil; /proc/self/status VmRSS in Rust) read after each of `points` equal chunks of calls, "
     f"after a warm-up; slope = least squares of RSS on iteration with its 95% t-interval; verdict: leak when the CI's lower bound > "
     f"{LEAK_MARGIN_BYTES_PER_ITER:g} B/iter. Control: leak({LEAK_CONTROL_BYTES}) must be flagged, "
-    f"extract_file must not."
+    f"extract_file must not. Python heap: the same calls again under tracemalloc (traced current size "
+    f"after each of `traced_points` chunks, after its own warm-up), slope and verdict by the same rule; "
+    f"a native leak (the control) leaves the Python heap flat."
 )
 
 
@@ -43,25 +54,63 @@ def cases(files: dict[str, Path]) -> dict[str, str]:
     return out | {f"leak:{LEAK_CONTROL_BYTES}": f"leak:{LEAK_CONTROL_BYTES}"}
 
 
-def rss_series(case: str, f: Any, args: tuple, params: dict) -> dict[str, Any]:
-    """Child side: warm-up, then RSS after each chunk. Raw record fields: ``warmup_iterations``,
-    ``iterations`` (cumulative calls after warm-up, starting at 0) and ``rss_bytes`` (same length)."""
-    warm_cap, loops, done, elapsed_ns = params["max_iterations"] // 4, 1, 0, 0
+def series(case: str, f: Any, args: tuple, read: Callable[[], int], warmup_ms: int, duration_ms: int,
+           points: int, max_iterations: int) -> dict[str, Any]:
+    """Child side: warm-up, then ``read()`` after each of ``points`` equal chunks of calls.
+
+    Warm-up: loops doubling until ``warmup_ms`` or ``max_iterations // 4`` calls; the chunk is
+    sized from the warm-up's rate so the series lasts about ``duration_ms`` (at most
+    ``max_iterations`` calls). Returns ``{"case", "warmup_iterations", "iterations"`` (cumulative
+    calls after warm-up, starting at 0)``, "values"`` (``read()``, same length)``}`` or
+    ``{"case", "error"}`` when ``f`` raises.
+    """
+    warm_cap, loops, done, elapsed_ns = max_iterations // 4, 1, 0, 0
     try:
-        while elapsed_ns < params["warmup_ms"] * 1_000_000 and done < warm_cap:
+        while elapsed_ns < warmup_ms * 1_000_000 and done < warm_cap:
             elapsed_ns += worker.time_loop(f, args, loops)
             done, loops = done + loops, min(loops * 2, warm_cap)
     except Exception as exc:
         return {"case": case, "error": f"{type(exc).__name__}: {exc}"}
-    points = params["points"]
-    by_time = params["duration_ms"] * 1_000_000 * done // max(elapsed_ns, 1) // points
-    chunk = max(1, min(by_time, params["max_iterations"] // points))
-    iterations, rss = [0], [worker.rss_bytes()]
+    by_time = duration_ms * 1_000_000 * done // max(elapsed_ns, 1) // points
+    chunk = max(1, min(by_time, max_iterations // points))
+    iterations, values = [0], [read()]
     for i in range(1, points + 1):
         worker.time_loop(f, args, chunk)
         iterations.append(i * chunk)
-        rss.append(worker.rss_bytes())
-    return {"case": case, "warmup_iterations": done, "iterations": iterations, "rss_bytes": rss}
+        values.append(read())
+    return {"case": case, "warmup_iterations": done, "iterations": iterations, "values": values}
+
+
+def rss_series(case: str, f: Any, args: tuple, params: dict) -> dict[str, Any]:
+    """Child side: the RSS series (:func:`series` with :func:`bridgemark.worker.rss_bytes`), then the
+    Python-heap series under tracemalloc (:func:`traced_series`). Raw record fields:
+    ``warmup_iterations``, ``iterations``, ``rss_bytes``, and ``traced_iterations``,
+    ``traced_bytes`` (tracemalloc's traced current size)."""
+    rss = series(case, f, args, worker.rss_bytes, params["warmup_ms"], params["duration_ms"], params["points"],
+                 params["max_iterations"])
+    if "error" in rss:
+        return rss
+    out = {"case": case, "warmup_iterations": rss["warmup_iterations"], "iterations": rss["iterations"],
+           "rss_bytes": rss["values"]}
+    if params.get("traced_points"):
+        traced = traced_series(case, f, args, params)
+        out |= {"traced_iterations": traced["iterations"], "traced_bytes": traced["values"]}
+    return out
+
+
+def traced_series(case: str, f: Any, args: tuple, params: dict) -> dict[str, Any]:
+    """Child side: :func:`series` of ``tracemalloc.get_traced_memory()[0]`` (bytes of Python-heap
+    blocks allocated since tracing started and still alive), tracing on for this series only
+    (``traced_warmup_ms``, ``traced_duration_ms``, ``traced_points``): tracemalloc slows every
+    Python allocation, so the RSS series runs without it."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        return series(case, f, args, lambda: tracemalloc.get_traced_memory()[0], params["traced_warmup_ms"],
+                      params["traced_duration_ms"], params["traced_points"], params["max_iterations"])
+    finally:
+        tracemalloc.stop()
 
 
 def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
@@ -107,5 +156,21 @@ def summarize(raw: dict[str, list[list[dict]]]) -> list[dict]:
                 "margin_bytes_per_iter": LEAK_MARGIN_BYTES_PER_ITER,
                 "series_iterations": r["iterations"],
                 "series_rss_bytes": r["rss_bytes"],
-            })
+            } | heap_fields(r))
     return out
+
+
+def heap_fields(raw: dict) -> dict[str, Any]:
+    """The Python-heap (tracemalloc) fields of a record from its raw ``traced_*`` series:
+    ``heap_slope_bytes_per_iter`` + ci95, ``heap_n``, ``heap_iterations``, ``heap_leak`` (same
+    rule and margin as RSS) and the series ``series_heap_iterations``/``series_heap_bytes``;
+    ``{}`` when the series was not taken (``direct_rust``: no Python heap)."""
+    from bridgemark import stats
+
+    if "traced_bytes" not in raw:
+        return {}
+    slope = stats.slope_ci(raw["traced_iterations"], raw["traced_bytes"])
+    return {**slope.fields("heap_slope", "bytes_per_iter"), "heap_n": slope.n,
+            "heap_iterations": raw["traced_iterations"][-1],
+            "heap_leak": stats.is_leak(slope, LEAK_MARGIN_BYTES_PER_ITER),
+            "series_heap_iterations": raw["traced_iterations"], "series_heap_bytes": raw["traced_bytes"]}

@@ -1,0 +1,144 @@
+"""The cost model (fit, sizes, predictions) and its report section, on synthetic data — never timing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import bridgemark
+from bridgemark import costmodel, costreport, report
+from bridgemark.suites import memory, startup
+
+TRUE = {"fixed": 60.0, "per_byte": 0.5, "per_object": 25.0}
+
+
+def _probe(case: str, nbytes: int, objects: int, noise: float) -> dict:
+    y = TRUE["fixed"] + TRUE["per_byte"] * nbytes + TRUE["per_object"] * objects + noise
+    return {"implementation": "pyo3", "case": case, "marshalled_bytes": nbytes, "marshalled_objects": objects,
+            "overhead_ns": y, "overhead_ci95_low_ns": y - 5, "overhead_ci95_high_ns": y + 5}
+
+
+def _synthetic_calls(seed: int = 1) -> list[dict]:
+    rng = np.random.default_rng(seed)
+    sizes = [(0, 0), (0, 1), (2048, 1), (131072, 1), (2097152, 1), (200, 16), (2200, 29), (5600, 1316),
+             (100_200, 146), (64, 3), (8192, 40)]
+    return [_probe(f"make_result:{b}:{o}", b, o, rng.normal(0, 3)) for b, o in sizes]
+
+
+def test_fit_recovers_known_coefficients_within_their_intervals():
+    recs = _synthetic_calls()
+    names = [n for n, _, _ in costmodel.TERMS]
+    x = [[1.0, r["marshalled_bytes"], r["marshalled_objects"]] for r in recs]
+    f = costmodel.fit(x, [r["overhead_ns"] for r in recs], [2.5] * len(recs), names)
+    for i, name in enumerate(names):
+        low, high = f.interval(i)
+        assert low <= TRUE[name] <= high, (name, low, f.coef[i], high)
+    assert f.n == len(recs) and f.t == pytest.approx(2.306, abs=1e-3)  # t(0.975, 8)
+
+
+def test_prediction_interval_contains_the_true_mean_of_a_new_document():
+    recs = _synthetic_calls()
+    f = costmodel.fit([[1.0, r["marshalled_bytes"], r["marshalled_objects"]] for r in recs],
+                      [r["overhead_ns"] for r in recs], [2.5] * len(recs), ["fixed", "per_byte", "per_object"])
+    value, low, high = f.predict([1.0, 50_000, 400])
+    truth = TRUE["fixed"] + TRUE["per_byte"] * 50_000 + TRUE["per_object"] * 400
+    assert low <= truth <= high and low < value < high
+
+
+def test_exact_fit_with_as_many_points_as_terms_has_no_interval():
+    f = costmodel.fit([[1.0, 0.0], [1.0, 10.0]], [5.0, 25.0], [1.0, 1.0], ["fixed", "per_byte"])
+    assert f.coef == pytest.approx((5.0, 2.0)) and f.interval(0) == (None, None)
+
+
+def test_fit_rejects_too_few_points_and_bad_sigma():
+    with pytest.raises(ValueError):
+        costmodel.fit([[1.0, 0.0]], [5.0], [1.0], ["fixed", "per_byte"])
+    with pytest.raises(ValueError):
+        costmodel.fit([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]], [1, 2, 3], [1.0, 0.0, 1.0], ["fixed", "per_byte"])
+
+
+def test_result_size_counts_utf8_bytes_and_built_objects():
+    r = bridgemark.ExtractionResult("héllo", "text/plain", {"title": "T", "authors": ["a", "b"], "page_count": 2},
+                                    [[["c1", "c2"]]])
+    # bytes: content 6 + mime 10 + keys (5 + 7 + 10) + "T" 1 + "a" "b" 2 + cells 4
+    # objects: result, content, mime; dict + 3 keys + "T" + list + 2 authors + int; 3 nested lists + 2 cells
+    assert costmodel.result_size(r) == (6 + 10 + 22 + 1 + 2 + 4, 3 + (1 + 3 + 1 + 1 + 2 + 1) + (3 + 2))
+    assert costmodel.result_size(None) == (0, 0) and costmodel.result_size("中") == (3, 1)
+    assert costmodel.call_size(("ab",), "ab") == {"marshalled_bytes": 4, "marshalled_objects": 1}
+    assert costmodel.call_size((), object()) is None  # a peer's own result type is not sized
+
+
+@pytest.mark.parametrize("alphabet, width", [("ascii", 1), ("latin1", 2), ("cjk", 3), ("emoji", 4)])
+def test_echo_payloads_have_about_the_requested_utf8_size(alphabet, width):
+    s = costmodel.payload(1024, alphabet)
+    assert 1024 - width < len(s.encode()) <= 1024 and len(set(s)) == 1
+
+
+def test_fit_points_are_noop_ascii_echo_and_make_result():
+    assert [c for c in ("noop", "add", "echo:1024", "echo:1024:cjk", "make_result:0:1", "spin:1000", "loop")
+            if costmodel.is_fit_point(c)] == ["noop", "echo:1024", "make_result:0:1"]
+    assert costmodel.echo_alphabet("echo:0") == "ascii" and costmodel.echo_alphabet("echo:9:emoji") == "emoji"
+
+
+def _document() -> dict:
+    calls = _synthetic_calls()
+    for n, cjk in ((0, None), (1024, "cjk"), (65536, "cjk")):
+        case = f"echo:{n}" + (f":{cjk}" if cjk else "")
+        calls.append(_probe(case, 2 * n, 1, 0.0) | ({"overhead_ns": 60 + 25 + 3.0 * 2 * n} if cjk else {}))
+    extraction = [_probe("kreuzberg/fake.docx", 400, 16, 0.0) | {"overhead_ci95_low_ns": 0.0, "overhead_ci95_high_ns": 1e4},
+                  _probe("generated/paragraphs-1.docx", 900, 34, 0.0) | {"overhead_ns": 1e6, "overhead_ci95_low_ns": 9e5,
+                                                                         "overhead_ci95_high_ns": 1.1e6}]
+    model = costmodel.build(calls, extraction, ["pyo3", "ctypes"])
+    return {"implementations": {"pyo3": {"status": "ok"}}, "suites": {}, "cost_model": model}
+
+
+def test_build_fits_each_bridge_and_predicts_every_sized_document():
+    model = _document()["cost_model"]
+    assert list(model["fits"]) == ["pyo3"]  # ctypes has no records
+    fit = model["fits"]["pyo3"]
+    assert fit["per_byte_ci95_low_ns"] <= TRUE["per_byte"] <= fit["per_byte_ci95_high_ns"]
+    preds = {p["case"]: p for p in model["predictions"]}
+    assert preds["kreuzberg/fake.docx"]["agree"] is True
+    assert preds["generated/paragraphs-1.docx"]["agree"] is False  # measured 1 ms, predicted ~2 µs
+    assert model["echo_per_byte"]["pyo3"]["cjk"]["per_byte_ns"] == pytest.approx(3.0, rel=1e-6)
+
+
+def test_predicted_vs_measured_renders_per_file_with_disagreement_marked():
+    text = "\n".join(costreport.section_cost_model(report.Run(_document())))
+    assert "Why \"overhead %\" depends on the work per call" in text
+    assert "| pyo3 | 2 | 1 of 2 |" in text
+    row = next(line for line in text.splitlines() if line.startswith("| `generated/paragraphs-1.docx`"))
+    assert row.endswith("✗ |") and "+1 ms [0.9, 1.1]" in row
+    assert "`cjk` per KiB" in text and "3,072 ns [" in text  # 3 ns/byte
+
+
+def test_a_run_without_a_cost_model_still_explains_overhead_pct():
+    text = "\n".join(costreport.section_cost_model(report.Run({"implementations": {}, "suites": {}})))
+    assert "depends on the work per call" in text and "No cost model in this run" in text
+
+
+# --------------------------------------------------------------------------- startup and Python heap
+
+
+def test_startup_summary_gives_import_first_call_and_excess_per_implementation():
+    raw = {"pyo3": [[{"case": "import", "import_ns": 1000 + p},
+                     {"case": "a.docx", "first_call_ns": 500 + p, "loops": 4, "samples_ns_per_iter": [100.0, 101.0]}]
+                    for p in range(5)]}
+    recs = {r["case"]: r for r in startup.summarize(raw)}
+    assert recs["import"]["import_median_ns"] == 1002 and recs["import"]["n"] == 5
+    assert recs["a.docx"]["first_call_median_ns"] == 502 and recs["a.docx"]["steady_median_ns"] == 100.5
+    assert recs["a.docx"]["first_excess_ns"] == pytest.approx(401.5)
+    assert recs["a.docx"]["first_excess_ci95_low_ns"] > 0
+
+
+def test_startup_measures_implementations_with_probes_only():
+    assert "direct_rust" not in startup.IMPLEMENTATIONS and startup.IMPORTS_BRIDGE
+
+
+def test_python_heap_verdict_uses_the_leak_rule_and_is_absent_without_a_series():
+    grow = {"traced_iterations": list(range(0, 1000, 10)), "traced_bytes": [40 * i for i in range(0, 1000, 10)]}
+    flat = {"traced_iterations": list(range(0, 1000, 10)), "traced_bytes": [5000 + (i % 3) for i in range(100)]}
+    assert memory.heap_fields(grow)["heap_leak"] is True
+    assert memory.heap_fields(grow)["heap_slope_bytes_per_iter"] == pytest.approx(40.0)
+    assert memory.heap_fields(flat)["heap_leak"] is False
+    assert memory.heap_fields({"iterations": [0, 1]}) == {}
