@@ -8,7 +8,7 @@
 //! the size limit. Every inflated part is checked against its CRC-32. Other compression
 //! methods go through the `zip` crate's readers.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
@@ -29,12 +29,12 @@ const REL_CORE_PROPERTIES: &str = "/core-properties";
 /// Relationship type of the extended (application) properties part (`docProps/app.xml`).
 const REL_EXTENDED_PROPERTIES: &str = "/extended-properties";
 
-/// An opened package: the archive plus a lower-cased name index.
+/// An opened package: the archive, its parts looked up by name case-insensitively.
 pub struct Package<'a> {
     bytes: &'a [u8],
     archive: ZipArchive<Cursor<&'a [u8]>>,
-    /// Lower-cased part name (no leading `/`) → entry index.
-    index: HashMap<String, usize>,
+    /// Lower-cased entry name (no leading `/`) → first entry index, built on demand.
+    folded: OnceCell<HashMap<String, usize>>,
     config: Config,
     /// Bytes inflated so far, checked against `config.max_decompressed_bytes`.
     inflated: u64,
@@ -66,18 +66,10 @@ impl<'a> Package<'a> {
                 config.max_zip_entries
             )));
         }
-        let mut index = HashMap::with_capacity(archive.len());
-        for i in 0..archive.len() {
-            if let Some(Ok(name)) = archive.name_for_index(i) {
-                index
-                    .entry(name.trim_start_matches('/').to_ascii_lowercase())
-                    .or_insert(i);
-            }
-        }
         Ok(Self {
             bytes,
             archive,
-            index,
+            folded: OnceCell::new(),
             config: config.clone(),
             inflated: 0,
             package_rels: None,
@@ -85,9 +77,30 @@ impl<'a> Package<'a> {
         })
     }
 
+    /// Index of the entry named `name`: the entry of exactly that name, else the first
+    /// whose name (without a leading `/`) equals it ignoring ASCII case. The exact lookup
+    /// is the archive's own hash map; the case-folded index is built on the first miss
+    /// only, so opening a well-formed package does not index every entry twice.
+    fn find(&self, name: &str) -> Option<usize> {
+        self.archive.index_for_name(name).or_else(|| {
+            let folded = self.folded.get_or_init(|| {
+                let mut index = HashMap::with_capacity(self.archive.len());
+                for i in 0..self.archive.len() {
+                    if let Some(Ok(entry)) = self.archive.name_for_index(i) {
+                        index
+                            .entry(entry.trim_start_matches('/').to_ascii_lowercase())
+                            .or_insert(i);
+                    }
+                }
+                index
+            });
+            folded.get(&name.to_ascii_lowercase()).copied()
+        })
+    }
+
     /// Whether a part named `name` (case-insensitive, no leading `/`) exists.
     pub fn contains(&self, name: &str) -> bool {
-        self.index.contains_key(&name.to_ascii_lowercase())
+        self.find(name).is_some()
     }
 
     /// Inflates part `name` (case-insensitive) as UTF-8 text without a BOM;
@@ -108,7 +121,7 @@ impl<'a> Package<'a> {
     /// Inflates part `name` (case-insensitive) under the size limit and checks its
     /// CRC-32; `Ok(None)` when the package has no such part.
     pub fn read_bytes(&mut self, name: &str) -> Result<Option<Vec<u8>>> {
-        let Some(&i) = self.index.get(&name.to_ascii_lowercase()) else {
+        let Some(i) = self.find(name) else {
             return Ok(None);
         };
         let remaining = self
@@ -358,7 +371,51 @@ fn resolve(dir: &str, target: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{inflate, resolve};
+    use std::io::Write;
+
+    use super::{Config, Package, inflate, resolve};
+
+    /// A stored (uncompressed) ZIP holding `entries` (name, contents).
+    fn zip_of(entries: &[(&str, &str)]) -> Vec<u8> {
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, contents) in entries {
+            writer.start_file(*name, options).unwrap();
+            writer.write_all(contents.as_bytes()).unwrap();
+        }
+        writer.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn parts_are_found_ignoring_case_and_a_leading_slash_exact_names_first() {
+        let bytes = zip_of(&[
+            ("Word/Document.XML", "folded"),
+            ("/docProps/core.xml", "slash"),
+            ("word/styles.xml", "exact"),
+            ("WORD/STYLES.XML", "other case"),
+        ]);
+        let mut package = Package::open(&bytes, &Config::DEFAULT).unwrap();
+        let text = |p: &mut Package<'_>, name| p.read_text(name).unwrap();
+        assert_eq!(
+            text(&mut package, "word/document.xml").as_deref(),
+            Some("folded")
+        );
+        assert_eq!(
+            text(&mut package, "docProps/core.xml").as_deref(),
+            Some("slash")
+        );
+        assert_eq!(
+            text(&mut package, "WORD/STYLES.XML").as_deref(),
+            Some("other case")
+        );
+        assert_eq!(
+            text(&mut package, "word/Styles.xml").as_deref(),
+            Some("exact")
+        );
+        assert!(package.contains("WORD/document.xml"));
+        assert_eq!(text(&mut package, "word/missing.xml"), None);
+    }
 
     #[test]
     fn an_absurd_declared_size_is_not_allocated() {
