@@ -122,6 +122,46 @@ def _pdf(body: bytes) -> bytes:
     return b"%PDF-1.7\n" + body
 
 
+def _pdf_document(objects: list[bytes]) -> bytes:
+    """A well-formed PDF (header, objects ``1 0 obj`` …, xref table, trailer with ``/Root 1 0 R``)."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _stream(data: bytes, compress: bool = False) -> bytes:
+    if compress:
+        data = zlib.compress(data, 9)
+        return b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream"
+    return b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+
+
+#: One page's text: 400 lines of 60 characters (about 24 KB of text per page).
+_HEAVY_PAGE = b"BT /F1 10 Tf 12 TL 20 780 Td\n" + b"(" + b"x" * 60 + b") '\n" * 400 + b"ET\n"
+
+
+def _pdf_pages(n_pages: int, content: bytes, compress: bool = False) -> bytes:
+    """A PDF of ``n_pages`` pages that all draw the one content stream ``content``
+    (objects: catalog, page tree, font, content, then the pages)."""
+    first_page = 5
+    kids = b" ".join(b"%d 0 R" % (first_page + i) for i in range(n_pages))
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>"
+    return _pdf_document([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % n_pages,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        _stream(content, compress),
+        *[page] * n_pages,
+    ])
+
+
 def _generators() -> dict[str, tuple[Callable[[], bytes], str | None]]:
     """File name → (bytes generator, expected exception class name or ``None``)."""
     rng = random.Random(5)
@@ -154,6 +194,11 @@ def _generators() -> dict[str, tuple[Callable[[], bytes], str | None]]:
                                        "CorruptDocumentError"),
         "garbage.pdf": (lambda: _pdf(noise), "CorruptDocumentError"),
         "truncated.pdf": (lambda: _pdf(b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type"), "CorruptDocumentError"),
+        # Regression: 50k pages drawing one heavy stream took 19 s (pdfium parses it per page):
+        # the page loop now has a time budget (core limits::PDF_TIME_BUDGET).
+        "pdf-50k-pages-one-heavy-content.pdf": (lambda: _pdf_pages(50_000, _HEAVY_PAGE), "LimitExceededError"),
+        # One page of a 195 MB (inflated; 27 KB on disk) content stream: pdfium reads it in < 1 s.
+        "pdf-one-page-200mb-content.pdf": (lambda: _pdf_pages(1, _HEAVY_PAGE * 8_000, compress=True), None),
     }
     for name, (doctype, ref) in _DOCTYPES.items():
         gens[name] = ((lambda d=doctype, r=ref: _docx(_body(f"<w:p><w:r><w:t>a{r}b</w:t></w:r></w:p>", d))), None)

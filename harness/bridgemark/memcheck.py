@@ -52,7 +52,8 @@ def files(generated_dir: Path) -> list[Path]:
     out = [generated_dir / corpus.generated_name(n) for n in corpus.SIZES[:3]]
     if shared is not None:
         out += [shared / f for f in (*corpus.SEED_FILES, corpus.SEED_PDF)]
-    slow = {"zip-bomb-1gib.docx", "zip-100k-entries.docx", "text-run-50mb.docx"}
+    slow = {"zip-bomb-1gib.docx", "zip-100k-entries.docx", "text-run-50mb.docx", "pdf-50k-pages-one-heavy-content.pdf",
+            "pdf-one-page-200mb-content.pdf"}
     out += [generated_dir / "hostile" / n for n in sorted(hostile.EXPECTED) if n not in slow]
     return [p for p in out if p.exists()]
 
