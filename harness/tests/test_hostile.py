@@ -115,3 +115,8 @@ def test_two_bridges_in_one_process_share_pdfium_safely():
     for t in threads:
         t.join()
     assert not bad
+
+
+def test_the_encrypted_hostile_pdf_opens_with_its_password(bridge):
+    """The generated RC4 PDF is really encrypted: refused without, read with its password."""
+    assert bridge.extract_file(HOSTILE / "encrypted-rc4.pdf", password="secret").content == "secret text"
