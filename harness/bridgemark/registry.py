@@ -20,7 +20,10 @@ Python-level frames stand between the caller and native code.
 
 Every bridge takes the path as ``os.fsencode`` does (``str``, ``bytes`` or
 ``os.PathLike``) and raises ``TypeError`` for an argument of the wrong type (ctypes'
-three native probes excepted: ctypes raises ``ctypes.ArgumentError`` there).
+three native probes excepted: ctypes raises ``ctypes.ArgumentError`` there). An integer
+out of its C range still differs: ``OverflowError`` on pyo3, capi and cffi, ``TypeError``
+on pybind11 (its integer caster), silently wrapped by ctypes (so ``spin(-1)`` on ctypes
+spins for 2**64 - 1 ns).
 """
 
 from __future__ import annotations
