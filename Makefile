@@ -68,27 +68,24 @@ hyperfine: build corpus hyperfine-tool ## Whole-process timings only (hyperfine,
 
 FUZZ_SECONDS ?= 600
 SOAK_MINUTES ?= 10
+SOAK_JOBS ?= 2
 FUZZ_DIR := $(CURDIR)/build/fuzz
 CARGO_FUZZ := $(HYPERFINE_ROOT)/bin/cargo-fuzz
 
 $(CARGO_FUZZ):
 	cargo install --locked --quiet cargo-fuzz --version 0.13.2 --root $(HYPERFINE_ROOT)
 
-fuzz: $(CARGO_FUZZ) corpus ## cargo fuzz the core's extract_bytes, DOCX and PDF paths, FUZZ_SECONDS in all (default 600), corpus as seed
+fuzz: $(CARGO_FUZZ) corpus ## cargo fuzz the core's extract_bytes, DOCX and PDF paths, FUZZ_SECONDS in all (default 600), corpus as seed; writes results/reliability/fuzz.json
 	mkdir -p $(FUZZ_DIR)/docx $(FUZZ_DIR)/pdf $(FUZZ_DIR)/artifacts
 	find $(CORPUS) $(SHARED_CORPUS) -name '*.docx' -size -2M -exec cp -n {} $(FUZZ_DIR)/docx/ \; 2>/dev/null || true
 	find $(SHARED_CORPUS) -name '*.pdf' -size -2M -exec cp -n {} $(FUZZ_DIR)/pdf/ \; 2>/dev/null || true
-	cd core/fuzz && RUSTC_BOOTSTRAP=1 $(CARGO_FUZZ) run extract_docx $(FUZZ_DIR)/docx -- \
-	  -max_total_time=$$(( $(FUZZ_SECONDS) / 2 )) -rss_limit_mb=1024 -artifact_prefix=$(FUZZ_DIR)/artifacts/
-	cd core/fuzz && BRIDGEMARK_PDFIUM=$$($(PY) -c 'import bridgemark, os; print(os.environ["BRIDGEMARK_PDFIUM"])') \
-	  RUSTC_BOOTSTRAP=1 $(CARGO_FUZZ) run extract_pdf $(FUZZ_DIR)/pdf -- \
-	  -max_total_time=$$(( $(FUZZ_SECONDS) / 2 )) -rss_limit_mb=1024 -artifact_prefix=$(FUZZ_DIR)/artifacts/
+	$(PY) -m bridgemark fuzz --seconds $(FUZZ_SECONDS) --cargo-fuzz $(CARGO_FUZZ) --dir $(FUZZ_DIR)
 
-memcheck: build corpus ## valgrind memcheck (PYTHONMALLOC=malloc) over a short corpus pass on every bridge; fails on our errors
+memcheck: build corpus ## valgrind memcheck (PYTHONMALLOC=malloc) over a short corpus pass on every bridge; fails on our errors; writes results/reliability/memcheck.json
 	$(PY) -m bridgemark memcheck --corpus $(CORPUS)
 
-soak: build corpus ## RSS slope over SOAK_MINUTES (default 10) of extraction per bridge; goal: 95% upper bound < 16 B/iter
-	$(PY) -m bridgemark soak --minutes $(SOAK_MINUTES)
+soak: build corpus ## RSS slope over SOAK_MINUTES (default 10) per bridge, SOAK_JOBS (2) at once; goal: 95% upper bound < 16 B/iter; writes results/reliability/soak.json
+	$(PY) -m bridgemark soak --minutes $(SOAK_MINUTES) --jobs $(SOAK_JOBS)
 
 report: $(VENV_STAMP) ## Re-render results/REPORT.md from the newest run's JSON (no measuring)
 	$(PY) -m bridgemark report

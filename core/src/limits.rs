@@ -4,6 +4,13 @@
 //! The defaults keep the peak memory of one extraction of any input under 256 MiB
 //! (the inflated parts are held in memory: 128 MiB of XML is far beyond real documents).
 
+/// Wall-clock budget of one PDF's page loop: pdfium's cost per page is its content
+/// stream, which no size limit above bounds (50,000 pages may all draw one heavy stream),
+/// so the loop stops with `LimitExceeded` once this much time has gone (checked between
+/// pages; one page of pdfium work is not interruptible). Keeps every hostile PDF under
+/// issue #5's 5 s. Not a `Config` field yet: the same on every bridge.
+pub const PDF_TIME_BUDGET: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// Extraction settings; every bridge passes one (the default unless told otherwise).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {

@@ -27,7 +27,7 @@ use pdfium_render::prelude::*;
 
 use crate::detect::PDF;
 use crate::error::{ExtractionError, Result};
-use crate::limits::Config;
+use crate::limits::{Config, PDF_TIME_BUDGET};
 use crate::result::{ExtractionResult, Metadata};
 
 /// Environment variable naming the libpdfium shared library to load.
@@ -154,7 +154,8 @@ impl<F: Fn()> Drop for Closer<'_, F> {
 /// Errors: `InvalidArgument` (a password with a NUL character),
 /// `PasswordRequired` (encrypted, and `config.password` missing or wrong),
 /// `Corrupt` (pdfium cannot open it), `LimitExceeded` (more than `config.max_pages`
-/// pages, or more text than `config.max_decompressed_bytes`), `UnsupportedFormat`
+/// pages, more text than `config.max_decompressed_bytes`, or pages still left when
+/// [`PDF_TIME_BUDGET`] has passed), `UnsupportedFormat`
 /// (libpdfium not found, or an unsupported security handler).
 pub fn extract(bytes: &[u8], config: &Config) -> Result<ExtractionResult> {
     if config.password.as_deref().is_some_and(|p| p.contains('\0')) {
@@ -194,9 +195,17 @@ pub fn extract(bytes: &[u8], config: &Config) -> Result<ExtractionResult> {
     }
     let mut content = String::new();
     let mut buf: Vec<u16> = Vec::new();
+    let started = std::time::Instant::now();
     for index in 0..n_pages {
         if index > 0 {
             content.push(PAGE_SEPARATOR);
+        }
+        if started.elapsed() > PDF_TIME_BUDGET {
+            // The message holds no page number: it must not depend on the machine's speed.
+            return Err(ExtractionError::limit(format!(
+                "PDF of {n_pages} pages exceeds the time budget of {} s for extraction",
+                PDF_TIME_BUDGET.as_secs()
+            )));
         }
         let page = unsafe { b.FPDF_LoadPage(doc, index as i32) };
         if page.is_null() {

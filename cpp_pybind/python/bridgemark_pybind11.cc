@@ -4,7 +4,8 @@
 // and raises the classes of `bridgemark.errors` through `error_from_code`, in the one
 // exception translator below. The GIL is released while the core extracts and while
 // `spin` spins, nowhere else (as in the PyO3 bridge and the C-API floor). Probes are
-// bound straight to the C++ API so that a bare call costs pybind11's own dispatch.
+// bound straight to the C++ API so that a bare call costs pybind11's own dispatch; `echo`
+// and `panic` go through str_arg, so that bytes are refused as every bridge refuses them.
 // Arguments, defaults and argument errors follow the PyO3 bridge (py_pyo3/src/lib.rs).
 #include <pybind11/gil_safe_call_once.h>
 #include <pybind11/pybind11.h>
@@ -80,15 +81,26 @@ py::dict to_dict(const bridgemark::Metadata &m) {
   return meta;
 }
 
-// `str | os.PathLike` -> raw OS path bytes (os.fsencode(os.fspath(path))). Like the PyO3
-// bridge, a path that is (or whose __fspath__ returns) bytes is a TypeError.
+// `str | bytes | os.PathLike` -> raw OS path bytes, as os.fsencode: str in the filesystem
+// encoding (surrogateescape), bytes unchanged. TypeError (PyOS_FSPath's) for anything else;
+// a NUL byte is left to the core, which reports it like every bridge.
 py::bytes os_path_bytes(py::handle path) {
   py::object fspath = checked(PyOS_FSPath(path.ptr()));
-  if (!PyUnicode_Check(fspath.ptr())) {
-    throw py::type_error("expected str or os.PathLike returning str, not " +
-                         std::string(Py_TYPE(fspath.ptr())->tp_name));
-  }
+  if (PyBytes_Check(fspath.ptr())) return py::reinterpret_steal<py::bytes>(fspath.release());
   return py::reinterpret_steal<py::bytes>(checked(PyUnicode_EncodeFSDefault(fspath.ptr())).release());
+}
+
+// A `str` argument as UTF-8, borrowed from the str's cache (valid while the caller holds it).
+// TypeError for anything else (bytes included, which pybind11's std::string_view caster would
+// take), UnicodeEncodeError for a lone surrogate: PyO3's `&str` rules.
+std::string_view str_arg(py::handle s) {
+  if (!PyUnicode_Check(s.ptr())) {
+    throw py::type_error("'" + std::string(Py_TYPE(s.ptr())->tp_name) + "' object is not an instance of 'str'");
+  }
+  Py_ssize_t size = 0;
+  const char *utf8 = PyUnicode_AsUTF8AndSize(s.ptr(), &size);
+  if (utf8 == nullptr) throw py::error_already_set();
+  return {utf8, static_cast<std::size_t>(size)};
 }
 
 // Attribute `name` of a `bridgemark.Config` as u64, with PyO3's errors (int-like via
@@ -118,16 +130,7 @@ std::uint32_t u32_attr(py::handle config, const char *name) {
 // the four limits are read in declaration order, each converted as it is read.
 bridgemark::Config to_config(py::handle password, py::handle config) {
   bridgemark::Config out;
-  if (!password.is_none()) {
-    if (!PyUnicode_Check(password.ptr())) {
-      throw py::type_error("'" + std::string(Py_TYPE(password.ptr())->tp_name) +
-                           "' object is not an instance of 'str'");
-    }
-    Py_ssize_t size = 0;
-    const char *utf8 = PyUnicode_AsUTF8AndSize(password.ptr(), &size);
-    if (utf8 == nullptr) throw py::error_already_set();  // UnicodeEncodeError (a lone surrogate)
-    out.password.emplace(utf8, static_cast<std::size_t>(size));
-  }
+  if (!password.is_none()) out.password.emplace(str_arg(password));
   if (!config.is_none()) {
     out.max_decompressed_bytes = u64_attr(config, "max_decompressed_bytes");
     out.max_zip_entries = u64_attr(config, "max_zip_entries");
@@ -195,7 +198,7 @@ PYBIND11_MODULE(bridgemark_pybind11, m) {
         return bridgemark::extract_file(bytes, settings);
       },
       py::arg("path"), py::arg("password") = py::none(), py::arg("config") = py::none(),
-      "extract_file(path: str | os.PathLike, password: str | None = None, config: Config | None = None) "
+      "extract_file(path: str | bytes | os.PathLike, password: str | None = None, config: Config | None = None) "
       "-> ExtractionResult\n\n"
       "Reads and extracts the document at `path`. Raises the `bridgemark.errors` classes\n"
       "(`FileNotFoundError`, `UnsupportedFormatError`, `CorruptDocumentError`,\n"
@@ -203,12 +206,13 @@ PYBIND11_MODULE(bridgemark_pybind11, m) {
 
   m.def(
       "extract_bytes",
-      [](const py::bytes &data, std::optional<std::string_view> mime_type, py::handle password,
-         py::handle config) {
+      [](const py::bytes &data, py::handle mime_type, py::handle password, py::handle config) {
         std::string_view bytes = data;
+        std::optional<std::string_view> mime;
+        if (!mime_type.is_none()) mime = str_arg(mime_type);
         const bridgemark::Config settings = to_config(password, config);
         py::gil_scoped_release nogil;
-        return bridgemark::extract_bytes(bytes, mime_type, settings);
+        return bridgemark::extract_bytes(bytes, mime, settings);
       },
       py::arg("data"), py::arg("mime_type") = py::none(), py::arg("password") = py::none(),
       py::arg("config") = py::none(),
@@ -218,13 +222,16 @@ PYBIND11_MODULE(bridgemark_pybind11, m) {
 
   m.def("noop", &bridgemark::noop, "noop() -> None: the bare call.");
   m.def("add", &bridgemark::add, py::arg("a"), py::arg("b"), "add(a: int, b: int) -> int: i64 addition, wrapping.");
-  m.def("echo", &bridgemark::echo, py::arg("s"), "echo(s: str) -> str: a copy of `s` made in Rust.");
+  m.def(
+      "echo", [](py::handle s) { return bridgemark::echo(str_arg(s)); }, py::arg("s"),
+      "echo(s: str) -> str: a copy of `s` made in Rust.");
   m.def("make_result", &bridgemark::make_result, py::arg("n_chars"), py::arg("n_tables"),
         "make_result(n_chars: int, n_tables: int) -> ExtractionResult: conversion without extraction.");
   m.def("spin", &bridgemark::spin, py::arg("ns"), py::call_guard<py::gil_scoped_release>(),
         "spin(ns: int) -> None: busy-waits `ns` nanoseconds with the GIL released.");
   m.def("leak", &bridgemark::leak, py::arg("n_bytes"),
         "leak(n_bytes: int) -> None: leaks `n_bytes` bytes on purpose (leak-detector control).");
-  m.def("panic", &bridgemark::panic, py::arg("message"),
+  m.def(
+      "panic", [](py::handle message) { bridgemark::panic(str_arg(message)); }, py::arg("message"),
         "panic(message: str) -> None: test-only; the core panics, Python sees `InternalError`.");
 }

@@ -6,7 +6,11 @@
 - ``extract FILE [--bridge pyo3] [--password PW]`` — prints the text of FILE as extracted by one bridge.
 - ``corpus --out DIR`` — writes the generated default corpus (and ``DIR/hostile/``).
 - ``memcheck [--bridges a,b]`` — valgrind memcheck over a short corpus pass per bridge.
-- ``soak [--minutes M] [--bridges a,b]`` — RSS slope over M minutes of extraction per bridge.
+- ``soak [--minutes M] [--jobs J] [--bridges a,b]`` — RSS slope over M minutes of extraction per bridge.
+- ``fuzz --seconds S --cargo-fuzz PATH --dir DIR`` — cargo fuzz on the core's targets.
+
+memcheck, soak and fuzz record their outcome in ``results/reliability/<tool>.json``
+(``--results DIR`` elsewhere), which ``report`` renders in the reliability section.
 """
 
 from __future__ import annotations
@@ -129,7 +133,7 @@ def _report(args: argparse.Namespace) -> None:
     except FileNotFoundError as exc:
         sys.exit(str(exc))
     report.write(json.loads((run / "compare.json").read_text()), args.out / "REPORT.md")
-    print(f"{args.out / 'REPORT.md'} from {run / 'compare.json'}")
+    print(f"{args.out / 'REPORT.md'} from {run / 'compare.json'} and {args.out / 'reliability'}/*.json")
 
 
 def _extract(args: argparse.Namespace) -> None:
@@ -149,13 +153,19 @@ def _corpus(args: argparse.Namespace) -> None:
 def _memcheck(args: argparse.Namespace) -> None:
     from bridgemark import memcheck
 
-    memcheck.main(args.bridges, args.corpus)
+    memcheck.main(args.bridges, args.corpus, args.results)
 
 
 def _soak(args: argparse.Namespace) -> None:
     from bridgemark import soak
 
-    soak.main(args.bridges, args.minutes)
+    soak.main(args.bridges, args.minutes, args.jobs, args.results)
+
+
+def _fuzz(args: argparse.Namespace) -> None:
+    from bridgemark import fuzz
+
+    fuzz.main(args.seconds, args.cargo_fuzz, args.dir, args.results)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -190,7 +200,17 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("soak", help="long RSS-slope run per bridge (goal: 95% upper bound < 16 B/iteration)")
     s.add_argument("--bridges", type=_csv(BRIDGES), default=list(BRIDGES))
     s.add_argument("--minutes", type=float, default=10.0, help="minutes per bridge")
+    s.add_argument("--jobs", type=int, default=2, help="bridges soaked at once (RSS slopes per iteration do not "
+                                                      "depend on CPU speed)")
     s.set_defaults(func=_soak)
+    f = sub.add_parser("fuzz", help="cargo fuzz on the core's extract_bytes (DOCX and PDF targets)")
+    f.add_argument("--seconds", type=int, default=600, help="seconds in all, split between the targets")
+    f.add_argument("--cargo-fuzz", type=Path, default=Path("cargo-fuzz"), help="the cargo-fuzz binary")
+    f.add_argument("--dir", type=Path, default=Path("build/fuzz"), help="seed folders (docx/, pdf/) and artifacts/")
+    f.set_defaults(func=_fuzz)
+    for tool in (m, s, f):
+        tool.add_argument("--results", type=Path, default=DEFAULT_OUT / "reliability",
+                          help="where <tool>.json is written")
     return p
 
 

@@ -122,6 +122,109 @@ def _pdf(body: bytes) -> bytes:
     return b"%PDF-1.7\n" + body
 
 
+def _pdf_document(objects: list[bytes]) -> bytes:
+    """A well-formed PDF (header, objects ``1 0 obj`` …, xref table, trailer with ``/Root 1 0 R``)."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _stream(data: bytes, compress: bool = False) -> bytes:
+    if compress:
+        data = zlib.compress(data, 9)
+        return b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream"
+    return b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+
+
+#: One page's text: 400 lines of 60 characters (about 24 KB of text per page).
+_HEAVY_PAGE = b"BT /F1 10 Tf 12 TL 20 780 Td\n" + b"(" + b"x" * 60 + b") '\n" * 400 + b"ET\n"
+
+
+def _pdf_pages(n_pages: int, content: bytes, compress: bool = False) -> bytes:
+    """A PDF of ``n_pages`` pages that all draw the one content stream ``content``
+    (objects: catalog, page tree, font, content, then the pages)."""
+    first_page = 5
+    kids = b" ".join(b"%d 0 R" % (first_page + i) for i in range(n_pages))
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>"
+    return _pdf_document([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % n_pages,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        _stream(content, compress),
+        *[page] * n_pages,
+    ])
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    """RC4 (the cipher of PDF's standard security handler, revision 2)."""
+    state = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + state[i] + key[i % len(key)]) % 256
+        state[i], state[j] = state[j], state[i]
+    out, i, j = bytearray(), 0, 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + state[i]) % 256
+        state[i], state[j] = state[j], state[i]
+        out.append(byte ^ state[(state[i] + state[j]) % 256])
+    return bytes(out)
+
+
+_PDF_PASSWORD_PAD = bytes.fromhex("28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a")
+
+
+def _encrypted_pdf(user_password: bytes = b"secret") -> bytes:
+    """A one-page PDF encrypted with RC4-40 (standard security handler, R2; PDF 1.7
+    §7.6.3.3-4): opening it needs ``user_password``."""
+    import hashlib
+
+    def pad(pw: bytes) -> bytes:
+        return (pw + _PDF_PASSWORD_PAD)[:32]
+
+    doc_id, permissions = b"bridgemark-hostile", -44
+    owner = _rc4(hashlib.md5(pad(b"owner")).digest()[:5], pad(user_password))
+    key = hashlib.md5(pad(user_password) + owner + permissions.to_bytes(4, "little", signed=True) + doc_id).digest()[:5]
+    content = _rc4(hashlib.md5(key + (4).to_bytes(3, "little") + b"\0\0").digest()[:10],
+                   b"BT /F1 12 Tf 72 720 Td (secret text) Tj ET")
+    encrypt = (b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P %d >>"
+               % (owner.hex().encode(), _rc4(key, _PDF_PASSWORD_PAD).hex().encode(), permissions))
+    out = _pdf_document([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        _stream(content),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>",
+        encrypt,
+    ])
+    return out.replace(b"/Root 1 0 R >>", b"/Root 1 0 R /Encrypt 6 0 R /ID [<%s> <%s>] >>"
+                       % (doc_id.hex().encode(), doc_id.hex().encode()))
+
+
+def _encrypted_ooxml() -> bytes:
+    """The start of an encrypted OOXML file as Office writes it: a CFB (OLE2) header and a
+    directory sector naming ``EncryptionInfo`` and ``EncryptedPackage`` (the streams'
+    content is not needed to recognise it)."""
+    import struct
+
+    header = bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+    header = header.ljust(512, b"\0")
+
+    def entry(name: str, kind: int) -> bytes:
+        raw = (name + "\0").encode("utf-16-le")
+        return (raw.ljust(64, b"\0") + struct.pack("<HBB", len(raw), kind, 1)).ljust(128, b"\0")
+
+    directory = entry("Root Entry", 5) + entry("EncryptionInfo", 2) + entry("EncryptedPackage", 2) + b"\0" * 128
+    return header + directory
+
+
 def _generators() -> dict[str, tuple[Callable[[], bytes], str | None]]:
     """File name → (bytes generator, expected exception class name or ``None``)."""
     rng = random.Random(5)
@@ -153,7 +256,14 @@ def _generators() -> dict[str, tuple[Callable[[], bytes], str | None]]:
                                                                   "word/document.xml", b"\x03\x00", 512 << 30, 0),
                                        "CorruptDocumentError"),
         "garbage.pdf": (lambda: _pdf(noise), "CorruptDocumentError"),
+        "encrypted-ooxml.docx": (_encrypted_ooxml, "PasswordRequiredError"),
+        "encrypted-rc4.pdf": (_encrypted_pdf, "PasswordRequiredError"),
         "truncated.pdf": (lambda: _pdf(b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type"), "CorruptDocumentError"),
+        # Regression: 50k pages drawing one heavy stream took 19 s (pdfium parses it per page):
+        # the page loop now has a time budget (core limits::PDF_TIME_BUDGET).
+        "pdf-50k-pages-one-heavy-content.pdf": (lambda: _pdf_pages(50_000, _HEAVY_PAGE), "LimitExceededError"),
+        # One page of a 195 MB (inflated; 27 KB on disk) content stream: pdfium reads it in < 1 s.
+        "pdf-one-page-200mb-content.pdf": (lambda: _pdf_pages(1, _HEAVY_PAGE * 8_000, compress=True), None),
     }
     for name, (doctype, ref) in _DOCTYPES.items():
         gens[name] = ((lambda d=doctype, r=ref: _docx(_body(f"<w:p><w:r><w:t>a{r}b</w:t></w:r></w:p>", d))), None)

@@ -204,7 +204,7 @@ def extract_bytes(
 
 
 def extract_file(
-    path: str | os.PathLike, password: str | None = None, config: Config | None = None
+    path: str | bytes | os.PathLike, password: str | None = None, config: Config | None = None
 ) -> ExtractionResult:
     """Reads ``path`` and extracts it; ``OSError`` subclasses propagate as Python raises them."""
     with open(path, "rb") as f:

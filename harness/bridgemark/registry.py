@@ -2,7 +2,7 @@
 
 Every bridge is a module-like object with the same functions:
 
-- ``extract_file(path: str | os.PathLike, password: str | None = None,
+- ``extract_file(path: str | bytes | os.PathLike, password: str | None = None,
   config: Config | None = None) -> ExtractionResult``
 - ``extract_bytes(data: bytes, mime_type: str | None = None, password: str | None = None,
   config: Config | None = None) -> ExtractionResult``
@@ -10,12 +10,20 @@ Every bridge is a module-like object with the same functions:
 - probes: ``noop() -> None``, ``add(a: int, b: int) -> int`` (i64, wrapping),
   ``echo(s: str) -> str``, ``make_result(n_chars: int, n_tables: int) -> ExtractionResult``,
   ``spin(ns: int) -> None`` (busy-waits ``ns`` nanoseconds, GIL released),
-  ``leak(n_bytes: int) -> None`` (leaks ``n_bytes`` on purpose),
+  ``leak(n_bytes: int) -> None`` (leaks ``n_bytes`` on purpose; ``InternalError`` when
+  they cannot be allocated),
   ``panic(message: str) -> None`` (test-only: always raises ``InternalError``).
 
 For the probes a bridge hands out its native callables themselves wherever the bridge
 allows it (equal wrapper depth): :data:`WRAPPER_DEPTH` states, per bridge, how many
 Python-level frames stand between the caller and native code.
+
+Every bridge takes the path as ``os.fsencode`` does (``str``, ``bytes`` or
+``os.PathLike``) and raises ``TypeError`` for an argument of the wrong type (ctypes'
+three native probes excepted: ctypes raises ``ctypes.ArgumentError`` there). An integer
+out of its C range still differs: ``OverflowError`` on pyo3, capi and cffi, ``TypeError``
+on pybind11 (its integer caster), silently wrapped by ctypes (so ``spin(-1)`` on ctypes
+spins for 2**64 - 1 ns).
 """
 
 from __future__ import annotations
@@ -42,7 +50,7 @@ _MODULES: dict[str, str] = {
     "pypdfium2": "bridgemark.peers.pypdfium2_peer",
 }
 
-#: Python frames between the caller and native code: (probes noop/add/spin/leak, extraction/echo/make_result).
+#: Python frames between the caller and native code: (probes noop/add/spin, extraction/echo/make_result/leak).
 WRAPPER_DEPTH: dict[str, tuple[int, int]] = {
     "capi": (0, 0),
     "pyo3": (0, 0),

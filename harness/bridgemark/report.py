@@ -51,13 +51,15 @@ def previous_run(results_dir: Path, document: dict[str, Any]) -> dict[str, Any] 
 def write(document: dict[str, Any], path: Path) -> None:
     """Renders ``document`` (a compare.json object) into ``path`` and its figures into
     ``<path's folder>/plots/``; compares it with the previous run of the same host found
-    beside it (:func:`previous_run`) and, when runs of other machines lie beside it, adds
-    the machines-side-by-side table (:mod:`bridgemark.machines`)."""
-    from bridgemark import machines, plots
+    beside it (:func:`previous_run`); adds the long runs' records of
+    ``<path's folder>/reliability/`` (:mod:`bridgemark.longrun`) and, when runs of other
+    machines lie beside it, the machines-side-by-side table (:mod:`bridgemark.machines`)."""
+    from bridgemark import longrun, machines, plots
 
-    figures = plots.draw(document, Path(path).parent / "plots")
-    text = render(document, previous_run(Path(path).parent, document))
-    text += "\n".join(machines.section(machines.newest_per_machine(Path(path).parent, document)))
+    results = Path(path).parent
+    figures = plots.draw(document, results / "plots")
+    text = render(document, previous_run(results, document), longrun.load(results / "reliability"))
+    text += "\n".join(machines.section(machines.newest_per_machine(results, document)))
     if figures:
         text += "\n## Figures\n\n" + "\n".join(f"![{f.stem}](plots/{f.name})" for f in figures) + "\n"
     Path(path).write_text(text)
@@ -302,31 +304,6 @@ def section_process(run: Run) -> list[str]:
     return ["## Whole processes (hyperfine)", "", _method(run, "process"),
             f"Raw hyperfine JSON: `results/{run.doc['run_id']}/hyperfine.json`.", "",
             table(["implementation", "command", "wall time, median [95% CI]", "n runs"], rows), ""]
-
-
-def section_reliability(run: Run) -> list[str]:
-    body = run.suite("reliability")
-    if not body:
-        return []
-    recs = {r["implementation"]: r for r in body["records"]}
-    rows = []
-    for impl in [i for i in run.bridges if i in recs or i in body.get("failures", {})]:
-        if impl in body.get("failures", {}):
-            why = body["failures"][impl]
-            rows.append([impl, DASH, DASH, DASH, "1" if "killed" in why or "exited" in why else "0",
-                         "1" if "hung" in why else "0", DASH])
-            continue
-        r = recs[impl]
-        rows.append([impl, str(r["inputs"]), f"{r['typed_errors']} (+{r['ok']} ok)",
-                     str(len(r["untyped_errors"])), "0", str(len(r["slow"])),
-                     fmt_bytes(r["peak_rss_bytes"]) + ("" if r["peak_rss_ok"] else " ✗")])
-    outcomes = [r["outcomes"] for r in recs.values()]
-    differ = sorted({c for o in outcomes for c in o if len({x.get(c) for x in outcomes}) > 1})
-    return ["## Reliability: hostile input", "", _method(run, "reliability"), "",
-            table(["bridge", "inputs", "typed errors", "untyped errors", "crashes", "hangs / slow", "peak RSS"], rows), "",
-            "Every bridge gives the same outcome on every input." if not differ else
-            "Inputs whose outcome differs between bridges: " + ", ".join(f"`{c}`" for c in differ),
-            "", "`make memcheck` (valgrind) and `make soak` (long RSS slope) are separate, longer runs.", ""]
 
 
 def section_controls(run: Run) -> list[str]:
@@ -579,10 +556,13 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
             table(["figure", "implementation", "previous", "this run", "ratio", f"within ±{REPEAT_TOLERANCE:.0%}"], rows), ""]
 
 
-def render(document: dict[str, Any], previous: dict[str, Any] | None = None) -> str:
+def render(document: dict[str, Any], previous: dict[str, Any] | None = None,
+           longrun: dict[str, dict[str, Any]] | None = None) -> str:
     """REPORT.md's text for one compare.json ``document`` (sections for suites that ran);
-    ``previous``: an earlier run of the same machine, for the repeatability section."""
-    from bridgemark import costreport  # it builds on this module's helpers
+    ``previous``: an earlier run of the same machine, for the repeatability section;
+    ``longrun``: tool → its newest long-run record (:func:`bridgemark.longrun.load`), shown
+    in the reliability section ("not run" for a missing tool)."""
+    from bridgemark import costreport, report_reliability  # they build on this module's helpers
 
     run = Run(document)
     parts = section_header(run)
@@ -595,7 +575,8 @@ def render(document: dict[str, Any], previous: dict[str, Any] | None = None) -> 
     if present & {"calls", "extraction"}:
         parts += section_industry(run)
     parts += section_claims(run) + section_threads(run) + section_process(run)
-    parts += section_peers(run) + section_inflate(run) + section_fidelity(run) + section_reliability(run)
+    parts += section_peers(run) + section_inflate(run) + section_fidelity(run)
+    parts += report_reliability.section(run, longrun or {})
     if "calls" in present:
         parts += section_calls(run) + costreport.section_cost_model(run)
     parts += costreport.section_startup(run)

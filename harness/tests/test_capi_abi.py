@@ -30,7 +30,8 @@ from bridgemark.errors import (
 )
 
 C_ABI_BRIDGES = ("ctypes", "cffi_abi", "cffi_api", "capi")
-NATIVE_PROBES = ("noop", "add", "spin", "leak")
+#: Probes handed out as native callables (``leak`` checks a status: a Python function on ctypes/cffi).
+NATIVE_PROBES = ("noop", "add", "spin")
 #: Encrypted PDFs of the shared corpus and their passwords.
 PASSWORD_PDFS = {
     "pypdf/libreoffice-writer-password.pdf": "openpassword",

@@ -71,21 +71,6 @@ def test_empty_mime_type_is_not_detection(pybind11, reference):
     assert outcome(pybind11.extract_bytes, b"PK\x03\x04", None) == outcome(reference.extract_bytes, b"PK\x03\x04")
 
 
-def test_path_accepts_str_and_pathlike_but_not_bytes(pybind11, tmp_path):
-    missing = tmp_path / "missing.docx"
-
-    class FsPath:
-        def __fspath__(self):
-            return str(missing)
-
-    for path in (missing, str(missing), FsPath()):
-        with pytest.raises(FileNotFoundError, match="missing.docx"):
-            pybind11.extract_file(path)
-    for wrong in (bytes(missing), 3, None):
-        with pytest.raises(TypeError):
-            pybind11.extract_file(wrong)
-
-
 def test_rust_panic_is_internal_error_not_abort(pybind11):
     too_big = 2**63 + 1  # fits usize, cannot be allocated: the core panics, never aborts
     with pytest.raises(bridgemark.InternalError, match="cannot allocate"):

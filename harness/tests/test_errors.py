@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import os
 import zipfile
 
 import pytest
@@ -111,3 +113,100 @@ def test_error_from_code_maps_every_core_code():
         exc = bridgemark.error_from_code(code, "m")
         assert type(exc) is cls and str(exc) == "m"
     assert isinstance(bridgemark.error_from_code(999, "m"), bridgemark.InternalError)
+
+
+class _FsPath:
+    """An ``os.PathLike`` whose ``__fspath__`` returns what it holds (str or bytes)."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __fspath__(self):
+        return self.path
+
+
+#: How a caller may spell one path: every bridge takes each as ``os.fsencode`` does.
+PATH_FORMS = {
+    "str": os.fsdecode,
+    "bytes": os.fsencode,
+    "pathlike_str": lambda raw: _FsPath(os.fsdecode(raw)),
+    "pathlike_bytes": lambda raw: _FsPath(os.fsencode(raw)),
+}
+
+
+@pytest.fixture
+def hostile_paths(tmp_path) -> dict[str, tuple[bytes, type | None]]:
+    """Path kind → (raw OS bytes, the exception class it must raise or ``None``: it extracts)."""
+    root = os.fsencode(tmp_path)
+    non_utf8 = root + b"/caf\xe9-\xff.docx"  # not UTF-8: only bytes (or surrogate escapes) name it
+    with open(non_utf8, "wb") as f:
+        f.write((GENERATED / corpus.generated_name(1)).read_bytes())
+    unreadable = root + b"/locked-\xff.docx"
+    with open(unreadable, "wb") as f:
+        f.write(b"PK")
+    os.chmod(unreadable, 0)
+    os.mkdir(root + b"/dir-\xff")
+    return {
+        "non_utf8": (non_utf8, None),
+        "missing_non_utf8": (root + b"/missing-\xff.docx", FileNotFoundError),
+        "directory": (root + b"/dir-\xff", IsADirectoryError),
+        "unreadable": (unreadable, PermissionError),
+        "embedded_nul": (root + b"/a\0b.docx", ValueError),
+        "very_long": (b"/" + b"x" * 5000 + b".docx", OSError),
+    }
+
+
+@pytest.mark.parametrize("form", PATH_FORMS)
+@pytest.mark.parametrize("kind", ["non_utf8", "missing_non_utf8", "directory", "unreadable", "embedded_nul", "very_long"])
+def test_every_path_form_gives_the_same_outcome_on_every_bridge(bridge, reference, hostile_paths, kind, form):
+    raw, expected = hostile_paths[kind]
+    if kind == "unreadable" and os.geteuid() == 0:
+        pytest.skip("root reads files whatever their mode")
+    got = outcome(bridge.extract_file, PATH_FORMS[form](raw))
+    if expected is None:
+        assert isinstance(got, bridgemark.ExtractionResult)
+    else:
+        assert isinstance(got, tuple) and got[0] is expected, got
+    assert got == outcome(reference.extract_file, os.fsdecode(raw))
+
+
+def test_a_very_long_path_is_the_os_error_open_raises(bridge):
+    path = "/" + "x" * 5000 + ".docx"
+    with pytest.raises(OSError) as python:
+        open(path, "rb")
+    with pytest.raises(OSError, match="File name too long") as ours:
+        bridge.extract_file(path)
+    assert type(ours.value) is type(python.value) is OSError
+
+
+#: Calls with an argument of the wrong type: each must be a TypeError on every bridge.
+WRONG_TYPES = {
+    "extract_file(path=int)": lambda b: b.extract_file(3),
+    "extract_file(path=None)": lambda b: b.extract_file(None),
+    "extract_file(path=bytearray)": lambda b: b.extract_file(bytearray(b"/tmp/x.docx")),
+    "extract_file(password=bytes)": lambda b: b.extract_file("/nonexistent.docx", password=b"pw"),
+    "extract_bytes(data=str)": lambda b: b.extract_bytes("PK not bytes"),
+    "extract_bytes(data=int)": lambda b: b.extract_bytes(3),
+    "extract_bytes(mime_type=bytes)": lambda b: b.extract_bytes(b"PK", b"application/pdf"),
+    "extract_bytes(password=int)": lambda b: b.extract_bytes(b"PK", None, 5),
+    "echo(bytes)": lambda b: b.echo(b"x"),
+    "echo(int)": lambda b: b.echo(3),
+    "panic(bytes)": lambda b: b.panic(b"x"),
+    "make_result(str, int)": lambda b: b.make_result("3", 1),
+    "leak(str)": lambda b: b.leak("3"),
+    "add(str, int)": lambda b: b.add("1", 2),
+    "spin(str)": lambda b: b.spin("1"),
+}
+#: ctypes' native probes: ctypes itself raises ArgumentError; a Python wrapper to turn it
+#: into TypeError would change the bare-call cost the bridge is measured for.
+CTYPES_NATIVE = {"add(str, int)", "spin(str)"}
+
+
+@pytest.mark.parametrize("call", WRONG_TYPES)
+def test_an_argument_of_the_wrong_type_is_type_error(bridge, call):
+    """Regression: pybind11 took bytes for str arguments (echo, mime_type, panic), the
+    ctypes/cffi echo raised AttributeError, ctypes raised ArgumentError for bad data."""
+    expected = ctypes.ArgumentError if bridge.__name__ == "bridgemark_ctypes" and call in CTYPES_NATIVE else TypeError
+    with pytest.raises(Exception) as caught:
+        WRONG_TYPES[call](bridge)
+    assert isinstance(caught.value, expected), caught.value

@@ -216,7 +216,7 @@ static int to_config(PyObject *password, PyObject *config, bm_config *out) {
     return 0;
 }
 
-/* extract_file(path: str | os.PathLike, password: str | None = None, config: Config | None = None)
+/* extract_file(path: str | bytes | os.PathLike, password: str | None = None, config: Config | None = None)
  *     -> ExtractionResult */
 static PyObject *extract_file(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {
     static const char *const names[3] = {"path", "password", "config"};
@@ -293,10 +293,10 @@ static PyObject *add(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     return PyLong_FromLongLong(bm_add(a, b));
 }
 
-/* echo(s: str) -> str */
+/* echo(s: str) -> str; TypeError unless s is a str */
 static PyObject *echo(PyObject *self, PyObject *arg) {
     Py_ssize_t len;
-    const char *s = PyUnicode_AsUTF8AndSize(arg, &len);
+    const char *s = utf8(arg, &len);
     if (!s) return NULL;
     bm_buf buf;
     bm_status status = bm_echo(s, (size_t)len, &buf);
@@ -328,11 +328,12 @@ static PyObject *spin(PyObject *self, PyObject *arg) {
     Py_RETURN_NONE;
 }
 
-/* leak(n_bytes: int) -> None */
+/* leak(n_bytes: int) -> None; InternalError when n_bytes cannot be allocated */
 static PyObject *leak(PyObject *self, PyObject *arg) {
     size_t n = PyLong_AsSize_t(arg);
     if (n == (size_t)-1 && PyErr_Occurred()) return NULL;
-    bm_leak(n);
+    bm_status status = bm_leak(n);
+    if (status != BM_OK) return set_error(status);
     Py_RETURN_NONE;
 }
 
@@ -348,7 +349,7 @@ static PyObject *panic(PyObject *self, PyObject *arg) {
 
 static PyMethodDef methods[] = {
     {"extract_file", (PyCFunction)(void (*)(void))extract_file, METH_FASTCALL | METH_KEYWORDS,
-     "extract_file(path: str | os.PathLike, password: str | None = None, config: Config | None = None) "
+     "extract_file(path: str | bytes | os.PathLike, password: str | None = None, config: Config | None = None) "
      "-> ExtractionResult"},
     {"extract_bytes", (PyCFunction)(void (*)(void))extract_bytes, METH_FASTCALL | METH_KEYWORDS,
      "extract_bytes(data: bytes, mime_type: str | None = None, password: str | None = None, "

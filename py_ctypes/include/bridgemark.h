@@ -310,8 +310,12 @@ void bm_spin(uint64_t ns);
 
 /**
  * Allocates `n_bytes` bytes, touches them and never frees them (leak-detector control).
+ *
+ * Returns `BM_OK`, or `BM_INTERNAL` when `n_bytes` cannot be allocated (the core's
+ * caught panic; `bm_last_error()` = "internal error (Rust panic): leak(N): cannot
+ * allocate that much"), as every other bridge raises `InternalError` for it.
  */
-void bm_leak(size_t n_bytes);
+bm_status bm_leak(size_t n_bytes);
 
 /**
  * Test-only: makes the core panic with the UTF-8 message `ptr[0..len]` and returns

@@ -45,7 +45,7 @@ def cdef(header: Path = HEADER) -> str:
 
 
 def bind(ffi, lib) -> tuple:
-    """Returns ``(extract_file, extract_bytes, echo, make_result, panic)`` over ``lib``.
+    """Returns ``(extract_file, extract_bytes, echo, make_result, leak, panic)`` over ``lib``.
 
     Every name the calls need is bound once here (closure cells, no per-call attribute
     lookups). cffi releases the GIL around every C call, extraction included.
@@ -55,9 +55,10 @@ def bind(ffi, lib) -> tuple:
     result_slot, buf_slot = ffi.typeof("bm_result **"), ffi.typeof("bm_buf *")  # parsed once
     config_type, chars_type = ffi.typeof("bm_config *"), ffi.typeof("char[]")
     c_extract_file, c_extract_bytes, c_make_result = lib.bm_extract_file, lib.bm_extract_bytes, lib.bm_make_result
-    c_echo, c_buf_free, c_panic = lib.bm_echo, lib.bm_buf_free, lib.bm_panic
+    c_echo, c_buf_free, c_panic, c_leak = lib.bm_echo, lib.bm_buf_free, lib.bm_panic, lib.bm_leak
     c_result_free, c_last_error = lib.bm_result_free, lib.bm_last_error
     fsencode = os.fsencode
+    encode = str.encode  # echo's str check: TypeError for anything but a str, at a method call's cost
     d = lib.bm_config_default()
     default_limits = (d.max_decompressed_bytes, d.max_zip_entries, d.max_xml_depth, d.max_pages)
 
@@ -105,7 +106,7 @@ def bind(ffi, lib) -> tuple:
         )
 
     def extract_file(path, password=None, config=None):
-        """extract_file(path: str | os.PathLike, password: str | None = None, config: Config | None = None)
+        """extract_file(path: str | bytes | os.PathLike, password: str | None = None, config: Config | None = None)
         -> ExtractionResult (GIL released during the C call)."""
         raw = fsencode(path)
         if password is None and config is None:
@@ -139,8 +140,8 @@ def bind(ffi, lib) -> tuple:
             c_result_free(out[0])
 
     def echo(s):
-        """echo(s: str) -> str: a copy of ``s`` made in Rust (UTF-8 both ways)."""
-        raw = s.encode()
+        """echo(s: str) -> str: a copy of ``s`` made in Rust (UTF-8 both ways); ``TypeError`` unless a ``str``."""
+        raw = encode(s)
         buf = new(buf_slot)
         try:
             status = c_echo(raw, len(raw), buf)
@@ -161,6 +162,13 @@ def bind(ffi, lib) -> tuple:
         finally:
             c_result_free(out[0])
 
+    def leak(n_bytes):
+        """leak(n_bytes: int) -> None: leaks ``n_bytes`` bytes on purpose (leak-detector control);
+        ``InternalError`` when they cannot be allocated."""
+        status = c_leak(n_bytes)
+        if status:
+            raise error(status)
+
     def panic(message):
         """panic(message: str) -> None: test-only; the core panics, Python sees ``InternalError``."""
         raw = utf8(message)
@@ -168,7 +176,7 @@ def bind(ffi, lib) -> tuple:
         if status:
             raise error(status)
 
-    calls = (extract_file, extract_bytes, echo, make_result, panic)
+    calls = (extract_file, extract_bytes, echo, make_result, leak, panic)
     for f in calls:  # "extract_file() missing …" in errors, as on every bridge, not "bind.<locals>.…"
         f.__qualname__ = f.__name__
         f.__code__ = f.__code__.replace(co_qualname=f.__name__)

@@ -1,8 +1,8 @@
 """cffi ABI-mode bridge (``bridgemark.load("cffi_abi")``): ``ffi.dlopen`` of ``libbridgemark.so``.
 
 The cdef comes from the committed header (:func:`_bridgemark_cffi.cdef`). The probes
-``noop``, ``add``, ``spin``, ``leak`` are the cffi functions themselves (``lib.bm_noop``, …);
-``extract_file``, ``extract_bytes``, ``echo``, ``make_result`` and ``panic`` are the shared Python
+``noop``, ``add``, ``spin`` are the cffi functions themselves (``lib.bm_noop``, …);
+``extract_file``, ``extract_bytes``, ``echo``, ``make_result``, ``leak`` and ``panic`` are the shared Python
 marshalling of :mod:`_bridgemark_cffi`. cffi releases the GIL around every C call.
 The library is ``$BRIDGEMARK_LIB`` or the first ``libbridgemark.so`` on ``sys.path``.
 """
@@ -23,5 +23,4 @@ lib = ffi.dlopen(find_library())
 noop = lib.bm_noop
 add = lib.bm_add
 spin = lib.bm_spin
-leak = lib.bm_leak
-extract_file, extract_bytes, echo, make_result, panic = _bridgemark_cffi.bind(ffi, lib)
+extract_file, extract_bytes, echo, make_result, leak, panic = _bridgemark_cffi.bind(ffi, lib)

@@ -1,9 +1,9 @@
 """cffi API-mode bridge (``bridgemark.load("cffi_api")``): the compiled out-of-line module
 ``_bridgemark_cffi_api`` (built by ``build_cffi_api.py``, ``libbridgemark.a`` linked in statically).
 
-The probes ``noop``, ``add``, ``spin``, ``leak`` are the compiled cffi functions themselves
-(``lib.bm_noop``, …); ``extract_file``, ``extract_bytes``, ``echo``, ``make_result`` and
-``panic`` are the shared Python marshalling of :mod:`_bridgemark_cffi`. cffi releases the GIL
+The probes ``noop``, ``add``, ``spin`` are the compiled cffi functions themselves
+(``lib.bm_noop``, …); ``extract_file``, ``extract_bytes``, ``echo``, ``make_result``,
+``leak`` and ``panic`` are the shared Python marshalling of :mod:`_bridgemark_cffi`. cffi releases the GIL
 around every C call.
 """
 
@@ -17,5 +17,4 @@ __all__ = ["extract_file", "extract_bytes", "noop", "add", "echo", "make_result"
 noop = lib.bm_noop
 add = lib.bm_add
 spin = lib.bm_spin
-leak = lib.bm_leak
-extract_file, extract_bytes, echo, make_result, panic = _bridgemark_cffi.bind(ffi, lib)
+extract_file, extract_bytes, echo, make_result, leak, panic = _bridgemark_cffi.bind(ffi, lib)

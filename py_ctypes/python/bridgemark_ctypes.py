@@ -1,15 +1,19 @@
 """ctypes bridge (``bridgemark.load("ctypes")``): the C ABI of ``libbridgemark.so`` through ctypes.
 
-The probes ``noop``, ``add``, ``spin``, ``leak`` are the ctypes function objects
+The probes ``noop``, ``add``, ``spin`` are the ctypes function objects
 themselves (``argtypes``/``restype`` set, no Python frame between caller and C).
-``extract_file``, ``extract_bytes``, ``echo``, ``make_result`` and ``panic`` are Python:
-they marshal the arguments, build :class:`bridgemark.result.ExtractionResult` from the
-``bm_result`` structs and free them; that code is part of what this bridge costs.
+``extract_file``, ``extract_bytes``, ``echo``, ``make_result``, ``leak`` and ``panic`` are
+Python: they marshal the arguments, check the status, build
+:class:`bridgemark.result.ExtractionResult` from the ``bm_result`` structs and free them;
+that code is part of what this bridge costs.
 ``password``/``config`` become a ``bm_config`` only when one is given (else NULL: the
 core's defaults), checked by :mod:`_bridgemark_args` as PyO3 checks them.
 ctypes releases the GIL around every foreign call (``CDLL``), extraction and ``spin`` included.
 ctypes converts ints without range checks: a negative ``n_bytes``/``ns``/``n_chars`` wraps
 to a huge unsigned value (the other bridges raise ``OverflowError``), a property of ctypes.
+A wrong argument type is a ``TypeError`` as on every bridge, except for the three native
+probes, where ctypes itself raises ``ctypes.ArgumentError`` (kept: wrapping them in Python
+would change the bare-call cost this bridge is measured for).
 The library is ``$BRIDGEMARK_LIB`` or the first ``libbridgemark.so`` on ``sys.path``.
 """
 
@@ -111,6 +115,7 @@ _echo = _fn("bm_echo", (c_char_p, c_size_t, POINTER(bm_buf)), c_uint32)
 _buf_free = _fn("bm_buf_free", (POINTER(bm_buf),), None)
 _last_error = _fn("bm_last_error", (), bm_str)
 _panic = _fn("bm_panic", (c_char_p, c_size_t), c_uint32)
+_leak = _fn("bm_leak", (c_size_t,), c_uint32)
 _default = _fn("bm_config_default", (), bm_config)()
 #: The core's limits (``Config::DEFAULT``), used when a password comes without a config.
 _DEFAULT_LIMITS = tuple(
@@ -121,13 +126,19 @@ _char_p = POINTER(c_char)
 noop = _fn("bm_noop", (), None)
 add = _fn("bm_add", (c_int64, c_int64), c_int64)
 spin = _fn("bm_spin", (c_uint64,), None)
-leak = _fn("bm_leak", (c_size_t,), None)
+_encode = str.encode  # echo's str check: TypeError for anything but a str, at a method call's cost
 
 
 def _error(status: int) -> Exception:
     """The exception for a failed call (reads this thread's last error at once)."""
     message = _last_error()
     return error_from_code(status, message.ptr[: message.len].decode())
+
+
+def _type_error(exc: ctypes.ArgumentError) -> TypeError:
+    """ctypes' ``ArgumentError`` for a bad argument type (``argument 1: TypeError: wrong type``)
+    as the ``TypeError`` every other bridge raises (caught only on the failing path: free)."""
+    return TypeError(str(exc))
 
 
 def _to_python(r: bm_result) -> ExtractionResult:
@@ -171,7 +182,7 @@ def _config(password: str | None, config) -> bm_config:
 
 
 def extract_file(
-    path: str | os.PathLike, password: str | None = None, config: Config | None = None
+    path: str | bytes | os.PathLike, password: str | None = None, config: Config | None = None
 ) -> ExtractionResult:
     """Reads and extracts the document at ``path`` (GIL released during the C call).
 
@@ -198,7 +209,10 @@ def extract_bytes(
     settings = None if password is None and config is None else _config(password, config)
     out = _result_p()
     try:
-        status = _extract_bytes(data, len(data), mime, 0 if mime is None else len(mime), settings, out)
+        try:
+            status = _extract_bytes(data, len(data), mime, 0 if mime is None else len(mime), settings, out)
+        except ctypes.ArgumentError as exc:
+            raise _type_error(exc) from None
         if status:
             raise _error(status)
         return _to_python(out.contents)
@@ -207,8 +221,8 @@ def extract_bytes(
 
 
 def echo(s: str) -> str:
-    """Returns a copy of ``s`` made in Rust (UTF-8 both ways)."""
-    raw = s.encode()
+    """Returns a copy of ``s`` made in Rust (UTF-8 both ways). ``TypeError`` unless ``s`` is a ``str``."""
+    raw = _encode(s)
     buf = bm_buf()
     try:
         status = _echo(raw, len(raw), buf)
@@ -223,12 +237,26 @@ def make_result(n_chars: int, n_tables: int) -> ExtractionResult:
     """Converts a result of ``n_chars`` characters and ``n_tables`` 3×3 tables built in Rust (no extraction)."""
     out = _result_p()
     try:
-        status = _make_result(n_chars, n_tables, out)
+        try:
+            status = _make_result(n_chars, n_tables, out)
+        except ctypes.ArgumentError as exc:
+            raise _type_error(exc) from None
         if status:
             raise _error(status)
         return _to_python(out.contents)
     finally:
         _result_free(out)
+
+
+def leak(n_bytes: int) -> None:
+    """Leaks ``n_bytes`` bytes on purpose (leak-detector control); ``InternalError`` when
+    they cannot be allocated."""
+    try:
+        status = _leak(n_bytes)
+    except ctypes.ArgumentError as exc:
+        raise _type_error(exc) from None
+    if status:
+        raise _error(status)
 
 
 def panic(message: str) -> None:

@@ -105,9 +105,16 @@ pub extern "C" fn bm_spin(ns: u64) {
 }
 
 /// Allocates `n_bytes` bytes, touches them and never frees them (leak-detector control).
+///
+/// Returns `BM_OK`, or `BM_INTERNAL` when `n_bytes` cannot be allocated (the core's
+/// caught panic; `bm_last_error()` = "internal error (Rust panic): leak(N): cannot
+/// allocate that much"), as every other bridge raises `InternalError` for it.
 #[unsafe(no_mangle)]
-pub extern "C" fn bm_leak(n_bytes: usize) {
-    run_infallible(|| probe::leak(n_bytes))
+pub extern "C" fn bm_leak(n_bytes: usize) -> bm_status {
+    run_status(|| {
+        probe::leak(n_bytes);
+        Ok(())
+    })
 }
 
 /// Test-only: makes the core panic with the UTF-8 message `ptr[0..len]` and returns

@@ -356,7 +356,7 @@ fn probes_do_the_core_work() {
     assert_eq!(read_back(unsafe { &*out }), probe::make_result(10, 2));
     unsafe { bm_result_free(out) };
     bm_spin(1_000);
-    bm_leak(16);
+    assert_eq!(bm_leak(16), bm_status::BM_OK);
 }
 
 #[test]
@@ -369,4 +369,19 @@ fn null_frees_are_no_ops() {
             len: 5,
         });
     }
+}
+
+#[test]
+fn leak_of_an_impossible_size_is_internal_not_silent() {
+    // Regression: bm_leak returned void, so the caught panic of leak(2**62) was silent
+    // on the C-ABI bridges while PyO3 and pybind11 raised InternalError.
+    assert_eq!(bm_leak(1 << 62), bm_status::BM_INTERNAL);
+    assert_eq!(
+        last_error(),
+        format!(
+            "internal error (Rust panic): leak({}): cannot allocate that much",
+            1u64 << 62
+        )
+    );
+    assert_eq!(bm_leak(0), bm_status::BM_OK);
 }

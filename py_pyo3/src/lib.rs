@@ -4,12 +4,14 @@
 //! `bridgemark.errors` (through `error_from_code`, in [`to_pyerr`] only). The GIL is
 //! released (`Python::detach`) while the core extracts and while `spin` spins.
 
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
 use bridgemark_core::{Config, ExtractionError, ExtractionResult, catch_panic, probe};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyBytes, PyDict, PyList};
 
 static RESULT_CLASS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static ERROR_FROM_CODE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -83,7 +85,22 @@ fn to_config(password: Option<String>, limits: Option<&Bound<'_, PyAny>>) -> PyR
     Ok(config)
 }
 
-/// extract_file(path: str | os.PathLike, password: str | None = None, config: Config | None = None) -> ExtractionResult
+/// `str | bytes | os.PathLike` → the path, as `os.fsencode` reads it: a str in the
+/// filesystem encoding (surrogateescape), bytes unchanged (PyO3's `PathBuf` refuses
+/// bytes). `TypeError` (`PyOS_FSPath`'s) for anything else; a NUL byte is left to the
+/// core, which reports it as on every bridge.
+fn os_path(path: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
+    // SAFETY: `PyOS_FSPath` borrows a valid object and returns a new reference or NULL
+    // with an exception set; the thread is attached.
+    let fspath =
+        unsafe { Bound::from_owned_ptr_or_err(path.py(), pyo3::ffi::PyOS_FSPath(path.as_ptr())) }?;
+    match fspath.cast::<PyBytes>() {
+        Ok(raw) => Ok(PathBuf::from(OsStr::from_bytes(raw.as_bytes()))),
+        Err(_) => fspath.extract(), // a str: PyUnicode_EncodeFSDefault
+    }
+}
+
+/// extract_file(path: str | bytes | os.PathLike, password: str | None = None, config: Config | None = None) -> ExtractionResult
 ///
 /// Reads and extracts the document at `path`. Raises the `bridgemark.errors` classes
 /// (`FileNotFoundError`, `UnsupportedFormatError`, `CorruptDocumentError`,
@@ -92,10 +109,11 @@ fn to_config(password: Option<String>, limits: Option<&Bound<'_, PyAny>>) -> PyR
 #[pyo3(signature = (path, password=None, config=None))]
 fn extract_file(
     py: Python<'_>,
-    path: PathBuf,
+    path: &Bound<'_, PyAny>,
     password: Option<String>,
     config: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Py<PyAny>> {
+    let path = os_path(path)?;
     let config = to_config(password, config)?;
     run_detached(py, move || bridgemark_core::extract_file(&path, &config))
 }
@@ -151,7 +169,8 @@ fn spin(py: Python<'_>, ns: u64) {
     py.detach(|| probe::spin(ns))
 }
 
-/// leak(n_bytes: int) -> None: leaks `n_bytes` bytes on purpose (leak-detector control).
+/// leak(n_bytes: int) -> None: leaks `n_bytes` bytes on purpose (leak-detector control);
+/// `InternalError` when they cannot be allocated.
 #[pyfunction]
 fn leak(py: Python<'_>, n_bytes: usize) -> PyResult<()> {
     catch_panic(|| {
