@@ -112,6 +112,34 @@ def test_predicted_vs_measured_renders_per_file_with_disagreement_marked():
     assert "`cjk` per KiB" in text and "3,072 ns [" in text  # 3 ns/byte
 
 
+def _prediction(predicted: float, low: float | None, measured: float) -> dict:
+    return {"implementation": "capi", "case": "f", "predicted_ns": predicted, "predicted_ci95_low_ns": low,
+            "predicted_ci95_high_ns": None if low is None else 2 * predicted - low, "measured_ns": measured}
+
+
+def test_measured_over_predicted_is_a_median_ratio_when_every_prediction_is_above_zero():
+    agreement = costreport.prediction_agreement([_prediction(100, 90, 150), _prediction(200, 150, 200),
+                                                 _prediction(400, None, 200)])
+    assert agreement == {"median_difference_ns": 0.0, "median_ratio": 1.0, "ratio_reason": None}
+
+
+def test_ratio_is_withheld_with_its_reason_when_a_prediction_may_be_zero_or_negative():
+    # the capi case of the 2026-11-29 runs: measured −5 µs over a predicted +0.1 µs read as −50
+    agreement = costreport.prediction_agreement([_prediction(100, -20, -5000), _prediction(-300, None, 100),
+                                                 _prediction(1000, 900, 1100)])
+    assert agreement["median_ratio"] is None and agreement["ratio_reason"] == "2 of 3 predictions not above 0"
+    assert agreement["median_difference_ns"] == 100.0
+
+
+def test_the_summary_table_shows_the_difference_and_the_withheld_ratio():
+    doc = _document()
+    for p in doc["cost_model"]["predictions"]:
+        p |= {"predicted_ns": -10.0, "predicted_ci95_low_ns": -20.0, "predicted_ci95_high_ns": 0.0}
+    text = "\n".join(costreport.section_cost_model(report.Run(doc)))
+    row = next(line for line in text.splitlines() if line.startswith("| pyo3 | 2 |"))
+    assert row.endswith("| — (2 of 2 predictions not above 0) |")
+
+
 def test_a_run_without_a_cost_model_still_explains_overhead_pct():
     text = "\n".join(costreport.section_cost_model(report.Run({"implementations": {}, "suites": {}})))
     assert "depends on the work per call" in text and "No cost model in this run" in text
