@@ -140,6 +140,16 @@ def test_the_summary_table_shows_the_difference_and_the_withheld_ratio():
     assert row.endswith("| — (2 of 2 predictions not above 0) |")
 
 
+def test_the_alphabet_figure_is_drawn_per_modelled_bridge(tmp_path):
+    from bridgemark import plots
+
+    doc = _document()
+    echo = [_probe(f"echo:{n}:cjk", 2 * n, 1, 0.0) | {"overhead_ns": 85 + 6.0 * n} for n in (999, 99_999)]
+    doc["suites"] = {"calls": {"records": _synthetic_calls() + echo}}
+    written = plots.draw(doc, tmp_path)
+    assert tmp_path / "echo_alphabets.png" in written and (tmp_path / "echo_alphabets.png").stat().st_size > 0
+
+
 def test_a_run_without_a_cost_model_still_explains_overhead_pct():
     text = "\n".join(costreport.section_cost_model(report.Run({"implementations": {}, "suites": {}})))
     assert "depends on the work per call" in text and "No cost model in this run" in text
