@@ -5,6 +5,10 @@
   cost model's line per bridge (direct Rust's own ``echo`` + the fitted fixed, per-byte and
   per-object cost, from ``document["cost_model"]``; no line in runs without one) and, beside
   it, each bridge's predicted vs measured overhead on the real documents;
+- ``echo_alphabets.png``: per bridge, ``echo`` overhead (bridge − direct Rust, 95% CI) against the
+  UTF-8 bytes crossing the bridge for each alphabet (x, é, 中, 😀: labelled by code point, the
+  default font has no CJK or emoji glyphs), with that alphabet's
+  fitted line (``document["cost_model"]["echo_per_byte"]``);
 - ``memory.png``: RSS over iterations per implementation, clean path and leak control;
 - ``threads.png``: throughput scaling from 1 to 2 threads with 95% CIs.
 """
@@ -92,6 +96,10 @@ def draw(document: dict[str, Any], out_dir: Path) -> list[Path]:
             ax.legend(fontsize=7)
         save(fig, "payload.png")
 
+    per_alphabet = document.get("cost_model", {}).get("echo_per_byte", {})
+    if per_alphabet:
+        save(_echo_alphabets(plt, np, calls, per_alphabet), "echo_alphabets.png")
+
     memory = [r for r in _records(document, "memory") if "series_iterations" in r]
     if memory:
         fig, axes = plt.subplots(1, 2, figsize=(10, 4))
@@ -125,3 +133,45 @@ def draw(document: dict[str, Any], out_dir: Path) -> list[Path]:
         ax.legend(fontsize=7)
         save(fig, "threads.png")
     return written
+
+
+def _echo_alphabets(plt, np, calls: list[dict], per_alphabet: dict[str, dict[str, dict]]):
+    """One panel per bridge of ``per_alphabet`` (bridge → alphabet → fit record with ``fixed_ns`` and
+    ``per_byte_ns``): measured ``echo`` overhead (ns, median with 95% CI) against marshalled bytes
+    (in + out), log–log, points ≤ 0 left out (noted in the panel), and each alphabet's fitted line
+    ``fixed + per_byte · bytes`` in the same colour. Returns the figure."""
+    from bridgemark.costmodel import ALPHABETS, echo_alphabet
+
+    bridges = list(per_alphabet)
+    cols = min(3, len(bridges))
+    rows = -(-len(bridges) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.4 * rows), squeeze=False)
+    colours = dict(zip(ALPHABETS, ("#4c72b0", "#dd8452", "#55a868", "#c44e52")))
+    for ax, bridge in zip(axes.flat, bridges):
+        dropped = 0
+        for alphabet, colour in colours.items():
+            recs = sorted((r for r in calls if r["implementation"] == bridge and "overhead_ns" in r
+                           and echo_alphabet(r["case"]) == alphabet and r["marshalled_bytes"] > 0),
+                          key=lambda r: r["marshalled_bytes"])
+            shown = [r for r in recs if r["overhead_ns"] > 0]
+            dropped += len(recs) - len(shown)
+            if shown:
+                values, err = _errorbars(shown, "overhead_ns", "overhead_ci95_low_ns", "overhead_ci95_high_ns")
+                ax.errorbar([r["marshalled_bytes"] for r in shown], values, yerr=err, fmt="o", ms=3, capsize=2,
+                            color=colour, label=f"{alphabet} (U+{ord(ALPHABETS[alphabet][0]):04X})")
+            fit = per_alphabet[bridge].get(alphabet)
+            if fit and recs:
+                grid = np.geomspace(min(r["marshalled_bytes"] for r in recs), max(r["marshalled_bytes"] for r in recs), 50)
+                line = fit["fixed_ns"] + fit["per_byte_ns"] * grid
+                ax.plot(grid[line > 0], line[line > 0], "-", color=colour, alpha=0.6)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_title(bridge + (f" ({dropped} points ≤ 0 not shown)" if dropped else ""), fontsize=9)
+        ax.set_xlabel("UTF-8 bytes in + out", fontsize=8)
+        ax.set_ylabel("overhead ns per call", fontsize=8)
+        ax.legend(fontsize=6)
+    for ax in list(axes.flat)[len(bridges):]:
+        ax.set_visible(False)
+    fig.suptitle("echo(s) per alphabet: overhead against direct Rust (median, 95% CI); lines: fitted fixed + per byte",
+                 fontsize=9)
+    return fig

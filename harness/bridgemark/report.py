@@ -231,17 +231,21 @@ def section_heap(run: Run, cases: list[str]) -> list[str]:
     runs without them."""
     records = run.suite("memory")["records"]
     margin = next((r["margin_bytes_per_iter"] for r in records if "margin_bytes_per_iter" in r), None)
-    if margin is None or not any("heap_slope_bytes_per_iter" in r for r in records):
+    minimum = next((r["heap_min_iterations"] for r in records if "heap_min_iterations" in r), None)
+    if margin is None or minimum is None:
         return []
     cols = [
         ("Python heap slope [95% CI]", lambda r: DASH if "heap_slope_bytes_per_iter" not in r else
          fmt_ci(r, "heap_slope", "bytes_per_iter", " B/iter")),
-        ("verdict (calls, points)", lambda r: DASH if "heap_leak" not in r else
-         ("LEAK" if r["heap_leak"] else "no leak") + f" ({r['heap_iterations']:,}, {r['heap_n']})"),
+        ("verdict (calls, points)", lambda r: DASH if "heap_verdict" not in r else
+         {"leak": "LEAK"}.get(r["heap_verdict"], r["heap_verdict"]) + f" ({r['heap_iterations']:,}, {r['heap_n']})"),
     ]
     rows = [[impl] + [run.cell("memory", impl, c, f) for c in cases for _, f in cols] for impl in run.bridges]
     return ["Python heap (tracemalloc), the same calls after the RSS series. Verdict rule, RSS and Python heap "
-            f"alike: *leak* when the slope's 95% lower bound exceeds {margin:g} B/iter. RSS counts every "
+            f"alike: *leak* when the slope's 95% lower bound exceeds {margin:g} B/iter; for the Python heap, "
+            f"*not resolved* when the series has fewer than {minimum:,} calls (a one-off "
+            f"allocation after the warm-up would pass for a slope) or its interval's half-width exceeds "
+            f"{margin:g} B/iter. RSS counts every "
             "allocator (Rust, C, Python), tracemalloc only Python's: a leak in RSS with a flat Python heap is "
             "native memory (the leak control is one), Python-heap growth names Python objects kept alive. "
             "`direct_rust` has no Python heap.", "",

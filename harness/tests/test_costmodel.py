@@ -112,6 +112,44 @@ def test_predicted_vs_measured_renders_per_file_with_disagreement_marked():
     assert "`cjk` per KiB" in text and "3,072 ns [" in text  # 3 ns/byte
 
 
+def _prediction(predicted: float, low: float | None, measured: float) -> dict:
+    return {"implementation": "capi", "case": "f", "predicted_ns": predicted, "predicted_ci95_low_ns": low,
+            "predicted_ci95_high_ns": None if low is None else 2 * predicted - low, "measured_ns": measured}
+
+
+def test_measured_over_predicted_is_a_median_ratio_when_every_prediction_is_above_zero():
+    agreement = costreport.prediction_agreement([_prediction(100, 90, 150), _prediction(200, 150, 200),
+                                                 _prediction(400, None, 200)])
+    assert agreement == {"median_difference_ns": 0.0, "median_ratio": 1.0, "ratio_reason": None}
+
+
+def test_ratio_is_withheld_with_its_reason_when_a_prediction_may_be_zero_or_negative():
+    # the capi case of the 2026-11-29 runs: measured −5 µs over a predicted +0.1 µs read as −50
+    agreement = costreport.prediction_agreement([_prediction(100, -20, -5000), _prediction(-300, None, 100),
+                                                 _prediction(1000, 900, 1100)])
+    assert agreement["median_ratio"] is None and agreement["ratio_reason"] == "2 of 3 predictions not above 0"
+    assert agreement["median_difference_ns"] == 100.0
+
+
+def test_the_summary_table_shows_the_difference_and_the_withheld_ratio():
+    doc = _document()
+    for p in doc["cost_model"]["predictions"]:
+        p |= {"predicted_ns": -10.0, "predicted_ci95_low_ns": -20.0, "predicted_ci95_high_ns": 0.0}
+    text = "\n".join(costreport.section_cost_model(report.Run(doc)))
+    row = next(line for line in text.splitlines() if line.startswith("| pyo3 | 2 |"))
+    assert row.endswith("| — (2 of 2 predictions not above 0) |")
+
+
+def test_the_alphabet_figure_is_drawn_per_modelled_bridge(tmp_path):
+    from bridgemark import plots
+
+    doc = _document()
+    echo = [_probe(f"echo:{n}:cjk", 2 * n, 1, 0.0) | {"overhead_ns": 85 + 6.0 * n} for n in (999, 99_999)]
+    doc["suites"] = {"calls": {"records": _synthetic_calls() + echo}}
+    written = plots.draw(doc, tmp_path)
+    assert tmp_path / "echo_alphabets.png" in written and (tmp_path / "echo_alphabets.png").stat().st_size > 0
+
+
 def test_a_run_without_a_cost_model_still_explains_overhead_pct():
     text = "\n".join(costreport.section_cost_model(report.Run({"implementations": {}, "suites": {}})))
     assert "depends on the work per call" in text and "No cost model in this run" in text
@@ -135,10 +173,49 @@ def test_startup_measures_implementations_with_probes_only():
     assert "direct_rust" not in startup.IMPLEMENTATIONS and startup.IMPORTS_BRIDGE
 
 
+def _heap_series(calls: int, points: int, bytes_at) -> dict:
+    iterations = [calls * i // points for i in range(points + 1)]
+    return {"traced_iterations": iterations, "traced_bytes": [bytes_at(i) for i in iterations]}
+
+
 def test_python_heap_verdict_uses_the_leak_rule_and_is_absent_without_a_series():
-    grow = {"traced_iterations": list(range(0, 1000, 10)), "traced_bytes": [40 * i for i in range(0, 1000, 10)]}
-    flat = {"traced_iterations": list(range(0, 1000, 10)), "traced_bytes": [5000 + (i % 3) for i in range(100)]}
-    assert memory.heap_fields(grow)["heap_leak"] is True
-    assert memory.heap_fields(grow)["heap_slope_bytes_per_iter"] == pytest.approx(40.0)
-    assert memory.heap_fields(flat)["heap_leak"] is False
+    grow = memory.heap_fields(_heap_series(2_000, 50, lambda i: 40 * i))
+    flat = memory.heap_fields(_heap_series(2_000, 50, lambda i: 5000 + (i % 3)))
+    assert grow["heap_verdict"] == "leak" and grow["heap_slope_bytes_per_iter"] == pytest.approx(40.0)
+    assert flat["heap_verdict"] == "no leak" and grow["heap_min_iterations"] == memory.HEAP_MIN_ITERATIONS
     assert memory.heap_fields({"iterations": [0, 1]}) == {}
+
+
+def _one_off(i: int) -> int:
+    """pure_python's clean path in QUICK before this rule: ~1 kB allocated once over the first 20
+    calls after tracing started (a cache filling), then flat — read at one call per point."""
+    return 5000 + min(i, 20) * 50
+
+
+def test_a_one_off_allocation_in_a_short_series_is_not_resolved_never_a_leak():
+    short = memory.heap_fields(_heap_series(25, 25, _one_off))
+    assert short["heap_slope_ci95_low_bytes_per_iter"] > memory.LEAK_MARGIN_BYTES_PER_ITER  # the old rule: LEAK
+    assert short["heap_verdict"] == "not resolved"
+    assert memory.heap_fields(_heap_series(memory.HEAP_MIN_ITERATIONS, 50, _one_off))["heap_verdict"] == "no leak"
+
+
+def test_a_series_whose_interval_is_wider_than_the_margin_is_not_resolved():
+    rng = np.random.default_rng(3)
+    noisy = _heap_series(2_000, 10, lambda i: int(20 * i + rng.normal(0, 40_000)))
+    fields = memory.heap_fields(noisy)
+    half = (fields["heap_slope_ci95_high_bytes_per_iter"] - fields["heap_slope_ci95_low_bytes_per_iter"]) / 2
+    assert half > memory.LEAK_MARGIN_BYTES_PER_ITER and fields["heap_verdict"] == "not resolved"
+
+
+def test_a_leak_of_twice_the_margin_is_found_in_a_minimum_length_series():
+    rng = np.random.default_rng(4)
+    leak = _heap_series(memory.HEAP_MIN_ITERATIONS, 25, lambda i: 5000 + 32 * i + int(rng.normal(0, 300)))
+    assert memory.heap_fields(leak)["heap_verdict"] == "leak"
+
+
+def test_series_length_reaches_the_minimum_calls_when_it_fits_in_the_time_cap():
+    per_ms = 1e-6 / 7  # pure_python under tracemalloc: about 7 ms per call, in calls per ns
+    assert memory.chunk_size(per_ms, 200, 25, 50_000) == 1  # by time alone: 28 calls
+    assert memory.chunk_size(per_ms, 200, 25, 50_000, 1_000, 10_000) == 40  # 1,000 calls, 7 s
+    assert memory.chunk_size(per_ms / 10, 200, 25, 50_000, 1_000, 10_000) == 5  # cap: 142 calls in 10 s
+    assert memory.chunk_size(1e-3, 200, 25, 50_000, 1_000, 10_000) == 2_000  # fast: max_iterations first

@@ -87,7 +87,21 @@ def test_calls_cases_map_to_the_bridges_own_callables(fake):
 def test_calls_suite_measures_every_case(fake):
     records = calls.measure(fake, FAST, list(calls.CASES))
     assert [r["case"] for r in records] == list(calls.CASES)
-    assert all("samples_ns_per_iter" in r for r in records)
+    assert all("samples_ns_per_iter" in r for r in records if r["case"] not in calls.MEMCPY_CASES)
+
+
+def test_memcpy_cases_are_direct_rust_only_and_skipped_by_bridges(fake):
+    records = calls.measure(fake, FAST, list(calls.MEMCPY_CASES))
+    assert records == [{"case": c, "skipped": "direct Rust only"} for c in calls.MEMCPY_CASES]
+    pooled = calls.summarize({"fake": [records]})
+    assert all(r["skipped"] == "direct Rust only" for r in pooled)
+
+
+def test_echo_sizes_stay_out_of_the_slow_rep_movsb_window():
+    """An output allocated right behind an n-byte payload sits ceil16(n) + 16 bytes after it; that
+    distance must not be 1…31 modulo 4 KiB for any size that memcpy copies with rep movsb."""
+    for n in calls.ECHO_BYTES + calls.ECHO_NON_ASCII_BYTES:
+        assert not 1 <= (-(-n // 16) * 16 + 16) % 4096 <= 31 or n < 2112, n
 
 
 def test_memory_flags_the_leak_control_and_passes_the_clean_path(fake):

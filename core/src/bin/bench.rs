@@ -6,7 +6,8 @@
 //!
 //! - `extraction`: CASE = file path; `extract_file` per file.
 //! - `calls`: CASE = `loop` | `noop` | `add` | `echo:N` | `echo:N:ALPHABET` (`latin1` é, `cjk` 中,
-//!   `emoji` 😀) | `make_result:C:T` | `spin:N` (the probes).
+//!   `emoji` 😀) | `make_result:C:T` | `spin:N` (the probes) | `memcpy:N:D` (direct Rust only:
+//!   glibc `memcpy` of N bytes to a destination D bytes past a 4 KiB multiple of the source).
 //! - timing records: `{"case", "loops", "warmup_ns_per_iter": [..], "samples_ns_per_iter": [..],
 //!   "minor_faults_per_iter"}`: loops doubled until one sample lasts `min_sample_ns`, then
 //!   `warmups` + `samples` samples; minor page faults counted over those samples, per call.
@@ -190,6 +191,10 @@ fn calls(p: &Params, cases: &[String]) -> Result<Vec<Value>, String> {
                 ["add"] => timing(case, p, || {
                     black_box(probe::add(black_box(1), black_box(2)));
                 }),
+                // The payload is allocated once, just before the loop, and every call's copy
+                // right behind it: the relation of a `str` an interpreter has just built and the
+                // String Rust copies it into (the harness's sizes keep that distance away from
+                // the `memcpy:N:D` window; `harness/bridgemark/suites/calls.py`, ECHO_BYTES).
                 ["echo", _] | ["echo", _, _] => {
                     let s = echo_payload(num(1)?, parts.get(2).copied())
                         .ok_or_else(|| format!("unknown calls case {case:?}"))?;
@@ -202,6 +207,21 @@ fn calls(p: &Params, cases: &[String]) -> Result<Vec<Value>, String> {
                     timing(case, p, || {
                         black_box(probe::make_result(black_box(chars), black_box(tables)));
                     })
+                }
+                ["memcpy", _, _] => {
+                    let (n, distance) = (num(1)?, num(2)? % 4096);
+                    let mut buf = vec![1u8; 2 * n + 4 * 4096];
+                    let base = buf.as_mut_ptr();
+                    let src = base.wrapping_add(base.align_offset(4096));
+                    let dst = src.wrapping_add(n.next_multiple_of(4096) + 4096 + distance);
+                    // SAFETY: src..src+n and dst..dst+n lie inside `buf` (< 4 KiB of alignment, n rounded up
+                    // to 4 KiB, one page of gap, distance < 4096, n: together < 2n + 4 · 4096) and are
+                    // disjoint (dst ≥ src + n + 4096); `buf` outlives the loop.
+                    let record = timing(case, p, || unsafe {
+                        std::ptr::copy_nonoverlapping(black_box(src), black_box(dst), black_box(n))
+                    });
+                    drop(buf);
+                    record
                 }
                 ["spin", _] => {
                     let ns = num(1)? as u64;

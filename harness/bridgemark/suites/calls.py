@@ -9,7 +9,9 @@ Cases (same syntax for the Rust bench binary):
   bytes of UTF-8 made of one non-ASCII character (``latin1`` é, ``cjk`` 中, ``emoji`` 😀:
   :data:`bridgemark.costmodel.ALPHABETS`), one per PEP 393 storage kind;
 - ``make_result:C:T`` — a result of C characters and T 3×3 tables converted, no extraction;
-- ``spin:N`` — ``spin(N)``: N ns of busy work, the timing control (must measure N ± 5%).
+- ``spin:N`` — ``spin(N)``: N ns of busy work, the timing control (must measure N ± 5%);
+- ``memcpy:N:D`` — direct Rust only (``skipped`` elsewhere): glibc ``memcpy`` of N bytes to a
+  destination D bytes past a 4 KiB multiple of the source, the effect :data:`ECHO_BYTES` avoids.
 
 The probe is the bridge's native callable, bound to a local before the loop; the payload
 is built once, before the loop, so the same ``str`` object is passed in every iteration
@@ -32,16 +34,30 @@ PARAMS: dict[str, dict[str, int]] = {
     "full": {"processes": 4, "warmups": 1, "samples": 3, "min_sample_ns": 10_000_000},
     "quick": {"processes": 2, "warmups": 1, "samples": 3, "min_sample_ns": 2_000_000},
 }
-#: ASCII ``echo`` payload sizes (bytes; 0 B … 1 MiB) and the non-ASCII ones (per alphabet).
-ECHO_BYTES: tuple[int, ...] = (0, 1024, 65536, 1048576)
-ECHO_NON_ASCII_BYTES: tuple[int, ...] = (1024, 65536, 1048576)
+#: ASCII ``echo`` payload sizes (bytes; 0 B … 1 MB) and the non-ASCII ones (per alphabet).
+#:
+#: Decimal, not powers of two, on purpose: every ``echo`` copies its payload once (Rust's
+#: ``to_owned``: glibc ``memcpy``), and glibc 2.36 on AMD family 19h copies 2,112 B … 512 KiB with
+#: ``rep movsb``, which runs 15–20× slower when destination − source ≡ 1…31 (mod 4,096) (64 KiB:
+#: ≈ 40 µs instead of ≈ 2.5 µs). An output buffer allocated right behind its input sits
+#: ``ceil16(n) + 16`` bytes after it (glibc's chunk header; CPython's ``str`` header gives the same
+#: distance), so a payload of a multiple of 4 KiB lands exactly there — in direct Rust always, in a
+#: bridge whenever its heap history puts Rust's buffer behind the ``str`` (a coin flip per
+#: process: run 2026-11-29T13-17 measured capi at 48 µs, the next run at 12 µs). A string's length
+#: is arbitrary in practice (≈ 1% of lengths fall in that window), so the probes measure lengths
+#: that do not, identically on every implementation; see :data:`bridgemark.costreport.REP_MOVSB`.
+ECHO_BYTES: tuple[int, ...] = (0, 1_000, 10_000, 100_000, 1_000_000)
+ECHO_NON_ASCII_BYTES: tuple[int, ...] = (1_000, 100_000, 1_000_000)
+#: ``memcpy`` of 64 KiB inside the slow window of ``rep movsb`` (distance 16, where an output
+#: allocated behind its input lands) and outside it (2,048): the cost :data:`ECHO_BYTES` keeps out.
+MEMCPY_CASES: tuple[str, ...] = ("memcpy:65536:16", "memcpy:65536:2048")
 #: Every case, in report order.
 CASES: tuple[str, ...] = (
     "loop", "noop", "add",
     *(f"echo:{n}" for n in ECHO_BYTES),
     *(f"echo:{n}:{a}" for a in costmodel.ALPHABETS if a != "ascii" for n in ECHO_NON_ASCII_BYTES),
     "make_result:0:0", "make_result:1000:1", "make_result:0:100", "make_result:100000:10",
-    f"spin:{1_000_000}",
+    f"spin:{1_000_000}", *MEMCPY_CASES,
 )
 #: The spin control: ``spin(n)`` must take n ns within this fraction, on every implementation.
 SPIN_TOLERANCE = 0.05
@@ -78,8 +94,10 @@ def probe_call(bridge: Any, case: str) -> tuple[Callable | None, tuple]:
 
 def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
     """Child side: one timing record per probe case, with the call's sizes
-    (:func:`bridgemark.costmodel.call_size`) except for ``loop``."""
-    return [worker.timing_record(case, *probe_call(bridge, case), params, costmodel.call_size) for case in cases]
+    (:func:`bridgemark.costmodel.call_size`) except for ``loop``; ``memcpy:N:D`` (no probe: a
+    direct-Rust case) as ``{"case", "skipped"}``."""
+    return [{"case": case, "skipped": "direct Rust only"} if case.startswith("memcpy:")
+            else worker.timing_record(case, *probe_call(bridge, case), params, costmodel.call_size) for case in cases]
 
 
 def summarize(raw: dict[str, list[list[dict]]]) -> list[dict]:

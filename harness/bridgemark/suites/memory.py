@@ -12,14 +12,21 @@ the clean path is not.
 
 Python heap: after the RSS series, the same calls again with ``tracemalloc`` on (its own
 warm-up and ``traced_points`` chunks): slope of the traced current size on the iteration
-number, same rule and margin. RSS sees every allocator (Rust, C, Python); tracemalloc sees
-only Python's allocators, so a leak in RSS without Python-heap growth is native (the leak
-control is one: it must not show in the Python heap), and Python-heap growth names Python
-objects kept alive. ``direct_rust`` has no Python heap.
+number. RSS sees every allocator (Rust, C, Python); tracemalloc sees only Python's allocators,
+so a leak in RSS without Python-heap growth is native (the leak control is one: it must not
+show in the Python heap), and Python-heap growth names Python objects kept alive.
+``direct_rust`` has no Python heap. The traced size is exact, so what fools a short series is
+not noise but a one-off allocation after the warm-up (a cache filling, a container resizing:
+about 1 kB over the first 20 calls of ``pure_python``): the series runs at least
+:data:`HEAP_MIN_ITERATIONS` calls (longer than ``traced_duration_ms`` if need be, up to
+``traced_max_ms``), and :func:`heap_verdict` says "not resolved" rather than guess when it
+is shorter or its interval wider than the margin. The series' own bookkeeping allocates
+nothing that stays alive (values go into a preallocated array), or it would read as growth.
 """
 
 from __future__ import annotations
 
+import array
 from pathlib import Path
 from typing import Any, Callable
 
@@ -28,14 +35,18 @@ from bridgemark.corpus import SEED_FILES
 
 PARAMS: dict[str, dict[str, int]] = {
     "full": {"processes": 1, "warmup_ms": 500, "duration_ms": 2_000, "points": 200, "max_iterations": 200_000,
-             "traced_warmup_ms": 100, "traced_duration_ms": 500, "traced_points": 50},
+             "traced_warmup_ms": 100, "traced_duration_ms": 500, "traced_points": 50, "traced_max_ms": 10_000},
     "quick": {"processes": 1, "warmup_ms": 200, "duration_ms": 800, "points": 100, "max_iterations": 50_000,
-              "traced_warmup_ms": 50, "traced_duration_ms": 200, "traced_points": 25},
+              "traced_warmup_ms": 50, "traced_duration_ms": 200, "traced_points": 25, "traced_max_ms": 10_000},
 }
 #: Bytes the positive control leaks per call.
 LEAK_CONTROL_BYTES = 64
 #: A slope whose 95% lower bound exceeds this is a leak (allocator/page steps stay below it).
 LEAK_MARGIN_BYTES_PER_ITER = 16.0
+#: Fewest calls a Python-heap series needs for a verdict: a one-off allocation of up to
+#: ``HEAP_MIN_ITERATIONS × LEAK_MARGIN_BYTES_PER_ITER`` bytes (16 kB) after the warm-up then reads
+#: as a slope below the margin, never as a leak.
+HEAP_MIN_ITERATIONS = 1_000
 #: The seed file the clean path extracts (relative to the shared corpus).
 SEED_FILE = SEED_FILES[0]
 METHOD = (
@@ -43,7 +54,10 @@ METHOD = (
     f"after a warm-up; slope = least squares of RSS on iteration with its 95% t-interval; verdict: leak when the CI's lower bound > "
     f"{LEAK_MARGIN_BYTES_PER_ITER:g} B/iter. Control: leak({LEAK_CONTROL_BYTES}) must be flagged, "
     f"extract_file must not. Python heap: the same calls again under tracemalloc (traced current size "
-    f"after each of `traced_points` chunks, after its own warm-up), slope and verdict by the same rule; "
+    f"after each of `traced_points` chunks, after its own warm-up, at least {HEAP_MIN_ITERATIONS:,} calls "
+    f"within traced_max_ms), slope by the same method; verdict: leak when the CI's lower bound > "
+    f"{LEAK_MARGIN_BYTES_PER_ITER:g} B/iter, not resolved when the series has fewer than "
+    f"{HEAP_MIN_ITERATIONS:,} calls or the CI's half-width exceeds {LEAK_MARGIN_BYTES_PER_ITER:g} B/iter; "
     f"a native leak (the control) leaves the Python heap flat."
 )
 
@@ -54,14 +68,33 @@ def cases(files: dict[str, Path]) -> dict[str, str]:
     return out | {f"leak:{LEAK_CONTROL_BYTES}": f"leak:{LEAK_CONTROL_BYTES}"}
 
 
+def chunk_size(rate_per_ns: float, duration_ms: int, points: int, max_iterations: int, min_iterations: int = 0,
+               max_ms: int | None = None) -> int:
+    """Calls per chunk of a series of ``points`` chunks, at least 1.
+
+    Sized so the series lasts about ``duration_ms`` at ``rate_per_ns`` (calls per ns, from the
+    warm-up), raised to reach ``min_iterations`` calls in all as long as that fits in ``max_ms``
+    (``None``: no limit), and never above ``max_iterations`` calls in all.
+
+    Example: ``chunk_size(1e-6, 100, 10, 10**6)`` → 10 calls per chunk (1,000 calls per second for
+    0.1 s, in 10 chunks); with ``min_iterations=1_000, max_ms=10_000`` → 100.
+    """
+    def calls_in(ms: float) -> int:
+        return int(ms * 1_000_000 * rate_per_ns)
+
+    wanted = max(calls_in(duration_ms), min(min_iterations, calls_in(max_ms) if max_ms is not None else min_iterations))
+    return max(1, min(wanted, max_iterations) // points)
+
+
 def series(case: str, f: Any, args: tuple, read: Callable[[], int], warmup_ms: int, duration_ms: int,
-           points: int, max_iterations: int) -> dict[str, Any]:
+           points: int, max_iterations: int, min_iterations: int = 0, max_ms: int | None = None) -> dict[str, Any]:
     """Child side: warm-up, then ``read()`` after each of ``points`` equal chunks of calls.
 
     Warm-up: loops doubling until ``warmup_ms`` or ``max_iterations // 4`` calls; the chunk is
-    sized from the warm-up's rate so the series lasts about ``duration_ms`` (at most
-    ``max_iterations`` calls). Returns ``{"case", "warmup_iterations", "iterations"`` (cumulative
-    calls after warm-up, starting at 0)``, "values"`` (``read()``, same length)``}`` or
+    sized from the warm-up's rate by :func:`chunk_size`. The values go into an array allocated
+    before the first read, so the series keeps no new Python object alive (a traced heap would
+    count them). Returns ``{"case", "warmup_iterations", "iterations"`` (cumulative calls after
+    warm-up, starting at 0)``, "values"`` (``read()`` in bytes, same length)``}`` or
     ``{"case", "error"}`` when ``f`` raises.
     """
     warm_cap, loops, done, elapsed_ns = max_iterations // 4, 1, 0, 0
@@ -71,14 +104,14 @@ def series(case: str, f: Any, args: tuple, read: Callable[[], int], warmup_ms: i
             done, loops = done + loops, min(loops * 2, warm_cap)
     except Exception as exc:
         return {"case": case, "error": f"{type(exc).__name__}: {exc}"}
-    by_time = duration_ms * 1_000_000 * done // max(elapsed_ns, 1) // points
-    chunk = max(1, min(by_time, max_iterations // points))
-    iterations, values = [0], [read()]
+    chunk = chunk_size(done / max(elapsed_ns, 1), duration_ms, points, max_iterations, min_iterations, max_ms)
+    values = array.array("q", bytes(8 * (points + 1)))
+    values[0] = read()
     for i in range(1, points + 1):
         worker.time_loop(f, args, chunk)
-        iterations.append(i * chunk)
-        values.append(read())
-    return {"case": case, "warmup_iterations": done, "iterations": iterations, "values": values}
+        values[i] = read()
+    return {"case": case, "warmup_iterations": done, "iterations": [i * chunk for i in range(points + 1)],
+            "values": values.tolist()}
 
 
 def rss_series(case: str, f: Any, args: tuple, params: dict) -> dict[str, Any]:
@@ -101,14 +134,16 @@ def rss_series(case: str, f: Any, args: tuple, params: dict) -> dict[str, Any]:
 def traced_series(case: str, f: Any, args: tuple, params: dict) -> dict[str, Any]:
     """Child side: :func:`series` of ``tracemalloc.get_traced_memory()[0]`` (bytes of Python-heap
     blocks allocated since tracing started and still alive), tracing on for this series only
-    (``traced_warmup_ms``, ``traced_duration_ms``, ``traced_points``): tracemalloc slows every
-    Python allocation, so the RSS series runs without it."""
+    (``traced_warmup_ms``, ``traced_duration_ms``, ``traced_points``, at least
+    :data:`HEAP_MIN_ITERATIONS` calls within ``traced_max_ms``): tracemalloc slows every Python
+    allocation, so the RSS series runs without it."""
     import tracemalloc
 
     tracemalloc.start()
     try:
         return series(case, f, args, lambda: tracemalloc.get_traced_memory()[0], params["traced_warmup_ms"],
-                      params["traced_duration_ms"], params["traced_points"], params["max_iterations"])
+                      params["traced_duration_ms"], params["traced_points"], params["max_iterations"],
+                      HEAP_MIN_ITERATIONS, params["traced_max_ms"])
     finally:
         tracemalloc.stop()
 
@@ -160,10 +195,23 @@ def summarize(raw: dict[str, list[list[dict]]]) -> list[dict]:
     return out
 
 
+def heap_verdict(slope: Any, iterations: int) -> str:
+    """The Python-heap verdict of a slope (:class:`bridgemark.stats.Estimate`, bytes/iter) fitted
+    over ``iterations`` calls: ``"not resolved"`` when ``iterations`` < :data:`HEAP_MIN_ITERATIONS`
+    or the 95% interval is missing or its half-width exceeds :data:`LEAK_MARGIN_BYTES_PER_ITER`
+    (the series cannot tell a leak from none); else ``"leak"`` when the lower bound exceeds the
+    margin (the RSS rule, :func:`bridgemark.stats.is_leak`), ``"no leak"`` otherwise."""
+    from bridgemark import stats
+
+    if iterations < HEAP_MIN_ITERATIONS or slope.low is None or (slope.high - slope.low) / 2 > LEAK_MARGIN_BYTES_PER_ITER:
+        return "not resolved"
+    return "leak" if stats.is_leak(slope, LEAK_MARGIN_BYTES_PER_ITER) else "no leak"
+
+
 def heap_fields(raw: dict) -> dict[str, Any]:
     """The Python-heap (tracemalloc) fields of a record from its raw ``traced_*`` series:
-    ``heap_slope_bytes_per_iter`` + ci95, ``heap_n``, ``heap_iterations``, ``heap_leak`` (same
-    rule and margin as RSS) and the series ``series_heap_iterations``/``series_heap_bytes``;
+    ``heap_slope_bytes_per_iter`` + ci95, ``heap_n``, ``heap_iterations``, ``heap_min_iterations``
+    (:data:`HEAP_MIN_ITERATIONS`), ``heap_verdict`` (:func:`heap_verdict`) and the series ``series_heap_iterations``/``series_heap_bytes``;
     ``{}`` when the series was not taken (``direct_rust``: no Python heap)."""
     from bridgemark import stats
 
@@ -171,6 +219,6 @@ def heap_fields(raw: dict) -> dict[str, Any]:
         return {}
     slope = stats.slope_ci(raw["traced_iterations"], raw["traced_bytes"])
     return {**slope.fields("heap_slope", "bytes_per_iter"), "heap_n": slope.n,
-            "heap_iterations": raw["traced_iterations"][-1],
-            "heap_leak": stats.is_leak(slope, LEAK_MARGIN_BYTES_PER_ITER),
+            "heap_iterations": raw["traced_iterations"][-1], "heap_min_iterations": HEAP_MIN_ITERATIONS,
+            "heap_verdict": heap_verdict(slope, raw["traced_iterations"][-1]),
             "series_heap_iterations": raw["traced_iterations"], "series_heap_bytes": raw["traced_bytes"]}

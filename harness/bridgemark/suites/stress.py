@@ -16,11 +16,13 @@ from typing import Any
 
 from bridgemark import worker
 
-#: Full run: 24 s per implementation (was 30 s; the 6 s × 8 implementations pay for the calls
+#: Full run: 22 s per implementation (was 30 s; 6 s × 8 implementations pay for the calls
 #: suite's non-ASCII echo cases (~+25 s), the startup suite (~+10 s) and the memory suite's
-#: tracemalloc series (~+9 s), so a fresh clone's `make compare` stays within its 15 minutes).
+#: tracemalloc series (~+9 s); 2 s more × 8 for the Python-heap series' 1,000-call minimum
+#: (pure_python: ~+7 s), the 10 kB echo and the memcpy cases (~+3 s)), so a fresh clone's
+#: `make compare` stays within its 15 minutes.
 PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 1, "duration_ms": 24_000, "window_ms": 1_000},
+    "full": {"processes": 1, "duration_ms": 22_000, "window_ms": 1_000},
     "quick": {"processes": 1, "duration_ms": 3_000, "window_ms": 250},
 }
 METHOD = (
