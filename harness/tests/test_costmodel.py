@@ -112,6 +112,21 @@ def test_predicted_vs_measured_renders_per_file_with_disagreement_marked():
     assert "`cjk` per KiB" in text and "3,072 ns [" in text  # 3 ns/byte
 
 
+def test_documents_that_page_fault_through_a_bridge_are_named_as_outside_the_model():
+    doc = _document()
+    doc["suites"]["extraction"] = {"records": [
+        {"implementation": "pyo3", "case": "generated/paragraphs-1.docx", "minor_faults_per_call": 130.0},
+        {"implementation": "direct_rust", "case": "generated/paragraphs-1.docx", "minor_faults_per_call": 0.0},
+        {"implementation": "pyo3", "case": "kreuzberg/fake.docx", "minor_faults_per_call": 0.2},
+        {"implementation": "direct_rust", "case": "kreuzberg/fake.docx", "minor_faults_per_call": 0.0}]}
+    text = "\n".join(costreport.section_cost_model(report.Run(doc)))
+    line = next(t for t in text.splitlines() if t.startswith("Where the model falls short"))
+    assert "`generated/paragraphs-1.docx`: pyo3 130 (direct_rust 0)" in line
+    assert "fake.docx" not in line
+    del doc["suites"]["extraction"]
+    assert "Where the model falls short" not in "\n".join(costreport.section_cost_model(report.Run(doc)))
+
+
 def _prediction(predicted: float, low: float | None, measured: float) -> dict:
     return {"implementation": "capi", "case": "f", "predicted_ns": predicted, "predicted_ci95_low_ns": low,
             "predicted_ci95_high_ns": None if low is None else 2 * predicted - low, "measured_ns": measured}
