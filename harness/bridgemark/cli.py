@@ -6,7 +6,7 @@
 - ``extract FILE [--bridge pyo3] [--password PW]`` — prints the text of FILE as extracted by one bridge.
 - ``corpus --out DIR`` — writes the generated default corpus (and ``DIR/hostile/``).
 - ``memcheck [--bridges a,b]`` — valgrind memcheck over a short corpus pass per bridge.
-- ``soak [--minutes M] [--jobs J] [--bridges a,b]`` — RSS slope over M minutes of extraction per bridge.
+- ``soak [--minutes M] [--jobs J] [--bridges a,b] [--merge]`` — RSS slope over M minutes of extraction per bridge.
 - ``fuzz --seconds S --cargo-fuzz PATH --dir DIR`` — cargo fuzz on the core's targets.
 
 memcheck, soak and fuzz record their outcome in ``results/reliability/<tool>.json``
@@ -159,7 +159,7 @@ def _memcheck(args: argparse.Namespace) -> None:
 def _soak(args: argparse.Namespace) -> None:
     from bridgemark import soak
 
-    soak.main(args.bridges, args.minutes, args.jobs, args.results)
+    soak.main(args.bridges, args.minutes, args.jobs, args.results, args.merge)
 
 
 def _fuzz(args: argparse.Namespace) -> None:
@@ -200,6 +200,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("soak", help="long RSS-slope run per bridge (goal: 95% upper bound < 16 B/iteration)")
     s.add_argument("--bridges", type=_csv(BRIDGES), default=list(BRIDGES))
     s.add_argument("--minutes", type=float, default=10.0, help="minutes per bridge")
+    s.add_argument("--merge", action="store_true",
+                   help="keep the other bridges' outcomes of the soak record already there (re-soak some bridges)")
     s.add_argument("--jobs", type=int, default=2, help="bridges soaked at once (RSS slopes per iteration do not "
                                                       "depend on CPU speed)")
     s.set_defaults(func=_soak)

@@ -53,7 +53,8 @@ def soak_cell(doc: dict[str, Any] | None, bridge: str) -> str:
         return NOT_RUN
     if "error" in o:
         return "error: " + o["error"][:80]
-    return (fmt_ci(o, "slope", "bytes_per_iter", " B/iter") + f" ({o['iterations']:,} calls, {o['minutes']:g} min)"
+    rerun = f", measured {o['date']} at `{(o['commit'] or 'unknown')[:12]}`" if "date" in o and o["date"] != doc["date"] else ""
+    return (fmt_ci(o, "slope", "bytes_per_iter", " B/iter") + f" ({o['iterations']:,} calls, {o['minutes']:g} min{rerun})"
             + ("" if o["passed"] else " ✗"))
 
 

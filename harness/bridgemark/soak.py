@@ -76,9 +76,12 @@ def _line(name: str, o: dict[str, Any]) -> str:
             f"{'pass' if o['passed'] else 'FAIL'} (goal: upper bound < {GOAL_BYTES_PER_ITER:g})")
 
 
-def main(bridges: list[str], minutes: float, jobs: int = DEFAULT_JOBS, out_dir: Path = longrun.DEFAULT_DIR) -> None:
+def main(bridges: list[str], minutes: float, jobs: int = DEFAULT_JOBS, out_dir: Path = longrun.DEFAULT_DIR,
+         merge: bool = False) -> None:
     """Soaks ``bridges``, ``jobs`` at a time; prints one line per bridge; writes
-    ``<out_dir>/soak.json``; exits 1 when one fails the goal or is not measured."""
+    ``<out_dir>/soak.json`` (``merge``: keeping the outcomes of the other bridges from the
+    record already there, see :func:`bridgemark.longrun.merge`); exits 1 when one fails the
+    goal or is not measured."""
     started = dt.datetime.now(dt.UTC)
     params = {"warmup_ms": WARMUP_MS, "duration_ms": int(minutes * 60_000), "points": POINTS,
               "max_iterations": 10**9}
@@ -95,5 +98,8 @@ def main(bridges: list[str], minutes: float, jobs: int = DEFAULT_JOBS, out_dir: 
         file.is_relative_to(corpus.shared_corpus_dir()) else f"generated/{file.name}"
     parameters = params | {"minutes": minutes, "jobs": jobs, "file": label,
                            "goal_slope_ci95_high_bytes_per_iter": GOAL_BYTES_PER_ITER}
-    print(longrun.write(longrun.record("soak", parameters, outcomes, passed, started), out_dir))
-    sys.exit(0 if passed else 1)
+    document = longrun.record("soak", parameters, outcomes, passed, started)
+    if merge:
+        document = longrun.merge(longrun.load(out_dir).get("soak"), document)
+    print(longrun.write(document, out_dir))
+    sys.exit(0 if document["passed"] else 1)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bridgemark import cli, fuzz, longrun, report, soak
+from bridgemark import cli, fuzz, longrun, report, report_reliability, soak
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LONGRUN = FIXTURES / "reliability"
@@ -157,3 +157,22 @@ def test_soak_outcome_passes_on_a_flat_series_and_fails_on_a_growing_one():
 def test_soak_outcome_of_a_bridge_that_did_not_run_is_an_error():
     out = soak.outcome({"status": "not built", "error": "ImportError: x"}, 1.0)
     assert out == {"minutes": 1.0, "passed": False, "error": "ImportError: x"}
+
+
+def test_merging_a_re_soak_keeps_the_other_bridges_with_their_own_date_and_commit():
+    old = longrun.record("soak", {"minutes": 10}, {"pyo3": {"passed": True}, "cffi_api": {"passed": False, "error": "x"}},
+                         False)
+    old |= {"date": "2026-01-01T00:00:00+00:00", "commit": "a" * 40}
+    new = longrun.record("soak", {"minutes": 10}, {"cffi_api": {"passed": True}}, True) | {"commit": "b" * 40}
+    merged = longrun.merge(old, new)
+    assert merged["passed"] is True and merged["date"] == new["date"]
+    assert merged["outcomes"]["pyo3"] == {"date": old["date"], "commit": "a" * 40, "passed": True}
+    assert merged["outcomes"]["cffi_api"] == {"date": new["date"], "commit": "b" * 40, "passed": True}
+    assert longrun.merge(None, new) is new
+    with pytest.raises(ValueError):
+        longrun.merge(old | {"tool": "fuzz"}, new)
+    # The report names the date of an outcome measured apart from the record's own.
+    soaked = json.loads((LONGRUN / "soak.json").read_text())
+    soaked["outcomes"]["capi"] |= {"date": "2026-01-01T00:00:00+00:00", "commit": "c" * 40}
+    assert report_reliability.soak_cell(soaked, "capi").endswith(
+        "(1,234,567 calls, 10 min, measured 2026-01-01T00:00:00+00:00 at `cccccccccccc`)")
