@@ -18,6 +18,7 @@ from __future__ import annotations
 import statistics
 
 from bridgemark.corpus import SEED_FILES
+from bridgemark.registry import BRIDGES
 from bridgemark.report import DASH, Run, _method, fmt_bytes, fmt_ns, fmt_num, fmt_ns_ci, table
 
 #: The explanation of why an overhead % is not a property of a bridge (one place in the report).
@@ -153,7 +154,7 @@ def _faulting_documents(run: Run, files: list[str]) -> list[str]:
     for f in files:
         direct = faults.get(("direct_rust", f), 0.0)
         extra = {impl: n for (impl, case), n in faults.items()
-                 if case == f and impl not in ("direct_rust", "pure_python") and n - direct >= 1}
+                 if case == f and impl in BRIDGES and n - direct >= 1}
         if extra:
             parts.append(f"`{f}`: " + ", ".join(f"{i} {n:,.0f}" for i, n in extra.items())
                          + f" (direct_rust {direct:,.0f})")
