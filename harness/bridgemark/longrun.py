@@ -56,8 +56,8 @@ def record(tool: str, parameters: dict[str, Any], outcomes: dict[str, dict[str, 
 def merge(previous: dict[str, Any] | None, document: dict[str, Any]) -> dict[str, Any]:
     """``document`` with the outcomes of ``previous`` (an earlier record of the same tool) for
     the bridges or targets it did not run itself: re-running one bridge keeps the others.
-    Every outcome of a merged record carries the ``date`` and ``commit`` it was measured at;
-    ``passed`` covers them all. ``previous`` ``None``: ``document`` unchanged.
+    Every outcome of a merged record carries the ``date``, ``commit`` and ``parameters`` of the
+    run that measured it; ``passed`` covers them all. ``previous`` ``None``: ``document`` unchanged.
 
     Raises:
         ValueError: the two records are of different tools.
@@ -68,7 +68,8 @@ def merge(previous: dict[str, Any] | None, document: dict[str, Any]) -> dict[str
         raise ValueError(f"cannot merge a {previous['tool']} record into a {document['tool']} record")
 
     def stamped(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        return {k: {"date": doc["date"], "commit": doc["commit"]} | o for k, o in doc["outcomes"].items()}
+        run = {"date": doc["date"], "commit": doc["commit"], "parameters": doc["parameters"]}
+        return {k: run | o for k, o in doc["outcomes"].items()}
 
     outcomes = stamped(previous) | stamped(document)
     return document | {"outcomes": outcomes, "passed": all(o.get("passed", False) for o in outcomes.values())}

@@ -25,7 +25,7 @@ def provenance(tool: str, doc: dict[str, Any] | None) -> str:
     commit = f"`{(doc['commit'] or 'unknown')[:12]}`" + (" (dirty tree)" if doc["dirty"] else "")
     params = doc["parameters"]
     detail = {"memcheck": lambda: f"{len(params.get('files', []))} files, {params.get('valgrind') or 'valgrind'}",
-              "soak": lambda: f"{params['minutes']:g} min per bridge, {params['jobs']} at once, `{params['file']}`",
+              "soak": lambda: f"{params['minutes']:g} min per bridge, `{params['file']}`",
               "fuzz": lambda: f"{params['seconds']} s in all"}[tool]()
     return (f"- {TOOL_TITLE[tool]}: measured {doc['date']} at commit {commit} on {doc['environment']['hostname']}, "
             f"{detail}: **{'passed' if doc['passed'] else 'FAILED'}**.")

@@ -156,15 +156,13 @@ def _measure(implementation: str, suite: str, params: dict, cases: list[str]) ->
 
     head = {"implementation": implementation, "suite": suite, "pid": os.getpid()}
     module = suites.module(suite)
-    imports_itself = getattr(module, "IMPORTS_BRIDGE", False)  # it times the import: gets the name
     try:
-        bridge = implementation if imports_itself else load(implementation)
-        records = module.measure(bridge, params, cases) if imports_itself else None
+        if getattr(module, "IMPORTS_BRIDGE", False):  # it times the import itself: it gets the name
+            return head | {"status": "ok", "records": module.measure(implementation, params, cases)}
+        bridge = load(implementation)
     except ImportError as exc:
         return head | {"status": "not built", "error": f"{type(exc).__name__}: {exc}"}
-    if records is None:
-        records = module.measure(bridge, params, cases)
-    return head | {"status": "ok", "records": records}
+    return head | {"status": "ok", "records": module.measure(bridge, params, cases)}
 
 
 def main(argv: list[str] | None = None) -> None:

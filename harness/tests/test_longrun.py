@@ -62,7 +62,7 @@ def test_long_runs_state_their_date_and_commit(document):
     text = _section(report.render(document, longrun=longrun.load(LONGRUN)))
     assert "measured 2026-11-30T09:00:00+00:00 at commit `0123456789ab` on vm, 30 files, valgrind-3.22.0: **FAILED**" in text
     assert "measured 2026-11-30T10:00:00+00:00 at commit `fedcba987654` (dirty tree)" in text
-    assert "10 min per bridge, 2 at once, `kreuzberg/fake.docx`" in text
+    assert "10 min per bridge, `kreuzberg/fake.docx`" in text
 
 
 def test_fuzz_table_lists_each_target_with_executions_and_findings(document):
@@ -166,8 +166,12 @@ def test_merging_a_re_soak_keeps_the_other_bridges_with_their_own_date_and_commi
     new = longrun.record("soak", {"minutes": 10}, {"cffi_api": {"passed": True}}, True) | {"commit": "b" * 40}
     merged = longrun.merge(old, new)
     assert merged["passed"] is True and merged["date"] == new["date"]
-    assert merged["outcomes"]["pyo3"] == {"date": old["date"], "commit": "a" * 40, "passed": True}
-    assert merged["outcomes"]["cffi_api"] == {"date": new["date"], "commit": "b" * 40, "passed": True}
+    new["parameters"] = {"minutes": 10, "jobs": 1}
+    merged = longrun.merge(old, new)
+    assert merged["outcomes"]["pyo3"] == {"date": old["date"], "commit": "a" * 40, "parameters": {"minutes": 10},
+                                          "passed": True}
+    assert merged["outcomes"]["cffi_api"] == {"date": new["date"], "commit": "b" * 40,
+                                              "parameters": {"minutes": 10, "jobs": 1}, "passed": True}
     assert longrun.merge(None, new) is new
     with pytest.raises(ValueError):
         longrun.merge(old | {"tool": "fuzz"}, new)
