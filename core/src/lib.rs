@@ -2,7 +2,8 @@
 //!
 //! The core knows no bridge. Entry points: [`extract_file`] and [`extract_bytes`]
 //! return an [`ExtractionResult`] or an [`ExtractionError`] (kind + message);
-//! [`probe`] holds the calls that isolate a bridge's own cost.
+//! [`probe`] holds the calls that isolate a bridge's own cost; [`timing`] the timed
+//! loops of the direct-Rust baseline.
 
 pub mod detect;
 pub mod docx;
@@ -13,6 +14,7 @@ mod package;
 pub mod pdf;
 pub mod probe;
 pub mod result;
+pub mod timing;
 mod xml;
 
 use std::path::Path;

@@ -153,6 +153,33 @@ def median_difference_ci(
     return diff, pct
 
 
+def paired_difference_ci(
+    x: Sequence[Sequence[float]], y: Sequence[Sequence[float]]
+) -> tuple[Estimate, Estimate]:
+    """Median of the per-pair differences ``x − y`` and of ``100 · (x / y − 1)``, with 95% intervals.
+
+    ``x[p][i]`` and ``y[p][i]`` are a pair: sample ``i`` of process ``p`` of the measured
+    implementation and of its baseline, taken back to back in the same process (see
+    :func:`bridgemark.worker.timing_record`'s ``baseline``). The per-pair values are
+    resampled by :func:`median_ci`'s two-stage scheme (processes, then pairs).
+
+    Args:
+        x: samples per process of the measured implementation (e.g. ns per call).
+        y: the paired baseline samples, same shape and unit, all > 0.
+    Returns:
+        ``(difference in x's unit, difference in % of the pair's baseline)``; ``n`` = pairs.
+    Raises:
+        ValueError: the shapes differ, a group is empty, or a baseline sample is ≤ 0.
+    """
+    gx, gy = _as_groups(x, "x"), _as_groups(y, "y")
+    if [g.size for g in gx] != [g.size for g in gy]:
+        raise ValueError("x and y must pair sample for sample (same number per process)")
+    if any((g <= 0).any() for g in gy):
+        raise ValueError("a baseline sample is ≤ 0: a relative difference is undefined")
+    return (median_ci([a - b for a, b in zip(gx, gy)]),
+            median_ci([100 * (a / b - 1) for a, b in zip(gx, gy)]))
+
+
 def slope_ci(x: Sequence[float], y: Sequence[float]) -> Estimate:
     """Least-squares slope of ``y`` on ``x`` with its 95% Student-t interval.
 

@@ -100,7 +100,12 @@ def calibrate_loops(f: Callable | None, args: tuple, min_sample_ns: int, start: 
 
 
 def timing_record(
-    case: str, f: Callable | None, args: tuple, params: dict, inspect: Callable[[tuple, Any], dict | None] | None = None
+    case: str,
+    f: Callable | None,
+    args: tuple,
+    params: dict,
+    inspect: Callable[[tuple, Any], dict | None] | None = None,
+    baseline: Callable[[int], int] | None = None,
 ) -> dict[str, Any]:
     """Calibrates, runs ``params["warmups"]`` discarded and ``params["samples"]`` kept samples.
 
@@ -109,6 +114,11 @@ def timing_record(
     ``inspect``: called with ``args`` and the result of the calibration's first call (the loops = 1
     step, so no extra call is made); the dict it returns (e.g. :func:`bridgemark.costmodel.call_size`) is merged
     into the record.
+    ``baseline``: ``loops → elapsed ns`` of the same work done ``loops`` times with no bridge
+    (the in-process direct-Rust loop). Its loops are calibrated alike and its samples alternate
+    with ``f``'s (ABBA order: pair ``i`` runs ``f`` first when ``i`` is even), so that sample ``i``
+    of both was taken in the same state of the machine; the record gains ``rust_loops``,
+    ``rust_warmup_ns_per_iter`` and ``rust_samples_ns_per_iter`` (paired with ``f``'s by index).
     """
     extra: dict[str, Any] = {}
     try:
@@ -121,13 +131,22 @@ def timing_record(
             extra = inspect(args, result) or {}
             del result  # the heap during the samples must not hold it
             loops = 1 if elapsed >= params["min_sample_ns"] else calibrate_loops(f, args, params["min_sample_ns"], 2)
+        rust_loops = 0 if baseline is None else _calibrate_baseline(baseline, params["min_sample_ns"])
     except Exception as exc:  # a document that fails to extract is reported, not timed
         return {"case": case, "error": f"{type(exc).__name__}: {exc}"}
     runs = params["warmups"] + params["samples"]
-    faults_before = minor_faults()
-    per_iter = [time_loop(f, args, loops) / loops for _ in range(runs)]
-    faults = minor_faults() - faults_before
-    return {
+    per_iter: list[float] = []
+    rust_per_iter: list[float] = []
+    faults = 0
+    for i in range(runs):
+        if baseline is not None and i % 2:
+            rust_per_iter.append(baseline(rust_loops) / rust_loops)
+        faults_before = minor_faults()
+        per_iter.append(time_loop(f, args, loops) / loops)
+        faults += minor_faults() - faults_before
+        if baseline is not None and not i % 2:
+            rust_per_iter.append(baseline(rust_loops) / rust_loops)
+    record = {
         "case": case,
         "loops": loops,
         "warmup_ns_per_iter": per_iter[: params["warmups"]],
@@ -135,6 +154,18 @@ def timing_record(
         "minor_faults_per_iter": faults / (loops * max(runs, 1)),
         **extra,
     }
+    if baseline is not None:
+        record |= {"rust_loops": rust_loops, "rust_warmup_ns_per_iter": rust_per_iter[: params["warmups"]],
+                   "rust_samples_ns_per_iter": rust_per_iter[params["warmups"] :]}
+    return record
+
+
+def _calibrate_baseline(baseline: Callable[[int], int], min_sample_ns: int) -> int:
+    """Smallest power of two of loops whose ``baseline(loops)`` lasts ≥ ``min_sample_ns``."""
+    loops = 1
+    while loops < MAX_LOOPS and baseline(loops) < min_sample_ns:
+        loops *= 2
+    return loops
 
 
 def minor_faults() -> int:

@@ -7,6 +7,7 @@ import time
 import pytest
 
 import bridgemark
+from conftest import documents
 
 PAYLOADS = ["", "a", "héllo wörld ✓ 数据", "x" * (1 << 20), "é" * 70_000]
 
@@ -59,3 +60,11 @@ def test_impossible_sizes_never_abort_the_process(bridge, size):
     with pytest.raises(bridgemark.InternalError, match=rf"^internal error \(Rust panic\): leak\({size}\): cannot allocate"):
         bridge.leak(size)
     assert bridge.add(1, 1) == 2
+
+
+def test_the_in_process_rust_baseline_times_the_core_and_raises_the_bridges_errors():
+    from bridgemark_ctypes import time_extract_file  # the C ABI's timing export (not a probe)
+
+    assert time_extract_file(documents()[0], 2) > 0
+    with pytest.raises(FileNotFoundError):
+        time_extract_file("/nonexistent/bridgemark.docx", 1)

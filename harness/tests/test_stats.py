@@ -63,6 +63,27 @@ def test_median_difference_rejects_a_zero_baseline():
         stats.median_difference_ci([[1.0, 2.0]], [[0.0, 0.0]])
 
 
+def test_paired_difference_recovers_a_shift_that_machine_states_hide():
+    # Each pair shares a machine state (the baseline jumps between 100 and 160 ns per pair);
+    # the measured side is always 5 ns above its own pair: paired, the shift is exact, while
+    # the difference of medians of the same data cannot even tell its sign.
+    rng = np.random.default_rng(3)
+    base = [rng.choice([100.0, 160.0], size=20) for _ in range(3)]
+    measured = [b + 5.0 for b in base]
+    diff, pct = stats.paired_difference_ci(measured, base)
+    assert (diff.value, diff.low, diff.high, diff.n) == (5.0, 5.0, 5.0, 60)
+    assert 100 * 5 / 160 <= pct.low <= pct.value <= pct.high <= 100 * 5 / 100 + 1e-9
+    unpaired, _ = stats.median_difference_ci([m[::-1][:10] for m in measured], [b[:10] for b in base])
+    assert unpaired.low < 0 < unpaired.high
+
+
+def test_paired_difference_rejects_unpaired_shapes_and_a_zero_baseline():
+    with pytest.raises(ValueError):
+        stats.paired_difference_ci([[1.0, 2.0]], [[1.0]])
+    with pytest.raises(ValueError):
+        stats.paired_difference_ci([[1.0, 2.0]], [[1.0, 0.0]])
+
+
 def test_slope_ci_recovers_a_known_slope_with_noise():
     x = np.arange(500, dtype=float)
     y = 5_000_000 + 64.0 * x + np.random.default_rng(3).normal(0, 500, size=x.size)

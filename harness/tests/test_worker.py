@@ -70,6 +70,23 @@ def test_timing_record_keeps_samples_and_discards_warmups(fake):
     assert len(rec["warmup_ns_per_iter"]) == 1 and len(rec["samples_ns_per_iter"]) == 3
 
 
+def test_a_paired_baseline_alternates_with_the_bridge_sample_for_sample(fake):
+    order: list[str] = []
+
+    def extract(path):
+        order.append("bridge")
+
+    def baseline(loops):
+        order.append("rust")
+        return 1000 * loops
+
+    rec = worker.timing_record("f.docx", extract, ("f.docx",), FAST, baseline=baseline)
+    # After one calibration call each: pairs AB, BA, AB, BA (ABBA), warm-up pair first.
+    assert order == ["bridge", "rust"] + ["bridge", "rust", "rust", "bridge", "bridge", "rust", "rust", "bridge"]
+    assert rec["rust_loops"] == 1 and rec["rust_warmup_ns_per_iter"] == [1000.0]
+    assert rec["rust_samples_ns_per_iter"] == [1000.0] * 3 and len(rec["samples_ns_per_iter"]) == 3
+
+
 def test_a_failing_case_is_recorded_with_its_error_not_timed(fake):
     rec = worker.timing_record(BAD, fake.extract_file, (BAD,), FAST)
     assert rec == {"case": BAD, "error": "CorruptDocumentError: not a zip"}
@@ -147,6 +164,24 @@ def test_extraction_overhead_is_against_direct_rust_on_the_same_file():
     assert recs["pyo3"]["n"] == 6 and recs["pyo3"]["n_processes"] == 2 and recs["pyo3"]["loops"] == [8, 8]
     assert recs["pyo3"]["samples_ns_per_iter"] == [[110.0, 111.0, 109.0], [110.0, 112.0, 108.0]]
     assert "overhead_ns" not in recs["direct_rust"]
+
+
+def test_extraction_overhead_is_paired_when_the_worker_timed_rust_in_process():
+    def paired(samples, rust):
+        return _timing("f.docx", samples) | {"rust_samples_ns_per_iter": rust}
+
+    raw = {
+        # direct_rust (own process) is far off: the paired overhead must not use it.
+        "direct_rust": [[_timing("f.docx", [50.0, 50.0, 50.0])]],
+        "pyo3": [[paired([110.0, 170.0, 111.0], [100.0, 160.0, 101.0])],
+                 [paired([112.0, 108.0, 172.0], [102.0, 98.0, 162.0])]],
+    }
+    pyo3 = next(r for r in extraction.summarize(raw) if r["implementation"] == "pyo3")
+    assert pyo3["overhead_method"] == "paired"
+    assert (pyo3["overhead_ns"], pyo3["overhead_ci95_low_ns"], pyo3["overhead_ci95_high_ns"]) == (10.0, 10.0, 10.0)
+    assert pyo3["rust_median_ns"] == pytest.approx(101.5)
+    # % is the median of the per-pair relative differences: of 10/102 and 10/101 here.
+    assert pyo3["overhead_pct"] == pytest.approx((1000 / 102 + 1000 / 101) / 2)
 
 
 def test_runner_rotates_the_order_each_round():

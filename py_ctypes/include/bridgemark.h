@@ -353,4 +353,22 @@ struct bm_str bm_last_error(void);
  */
 struct bm_str bm_status_describe(uint32_t status);
 
+/**
+ * Extracts the file at `path` `loops` times in Rust (each result dropped, nothing
+ * handed out) and writes the elapsed monotonic-clock nanoseconds of the whole loop to
+ * `*elapsed_ns`.
+ *
+ * `path`/`path_len` and `config` as in `bm_extract_file`. Errors: those of
+ * `bm_extract_file` for the first failing extraction (then `*elapsed_ns` is untouched).
+ *
+ * # Safety
+ * `path` points to `path_len` readable bytes; `config` is NULL or a valid `bm_config`;
+ * `elapsed_ns` is a writable `uint64_t *` slot.
+ */
+bm_status bm_time_extract_file(const uint8_t *path,
+                               size_t path_len,
+                               const struct bm_config *config,
+                               uint64_t loops,
+                               uint64_t *elapsed_ns);
+
 #endif  /* BRIDGEMARK_H */

@@ -116,6 +116,7 @@ _buf_free = _fn("bm_buf_free", (POINTER(bm_buf),), None)
 _last_error = _fn("bm_last_error", (), bm_str)
 _panic = _fn("bm_panic", (c_char_p, c_size_t), c_uint32)
 _leak = _fn("bm_leak", (c_size_t,), c_uint32)
+_time_extract_file = _fn("bm_time_extract_file", (c_char_p, c_size_t, _config_p, c_uint64, POINTER(c_uint64)), c_uint32)
 _default = _fn("bm_config_default", (), bm_config)()
 #: The core's limits (``Config::DEFAULT``), used when a password comes without a config.
 _DEFAULT_LIMITS = tuple(
@@ -265,3 +266,21 @@ def panic(message: str) -> None:
     status = _panic(raw, len(raw))
     if status:
         raise _error(status)
+
+
+def time_extract_file(path: str | bytes | os.PathLike, loops: int) -> int:
+    """The direct-Rust baseline inside this process (not a bridge call, not in ``__all__``).
+
+    ``bm_time_extract_file``: the core extracts ``path`` ``loops`` times in Rust, dropping
+    every result; returns the elapsed ns of the whole loop (one ctypes call per loop, no
+    result crosses the boundary). The harness's extraction suite alternates it with the
+    bridge's own samples in every worker (:func:`bridgemark.worker.timing_record`).
+
+    Raises:
+        ExtractionError (or ``OSError`` subclass): that of the first failing extraction.
+    """
+    raw, elapsed = os.fsencode(path), c_uint64()
+    status = _time_extract_file(raw, len(raw), None, loops, elapsed)
+    if status:
+        raise _error(status)
+    return elapsed.value

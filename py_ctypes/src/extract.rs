@@ -59,14 +59,14 @@ pub unsafe extern "C" fn bm_extract_file(
 
 /// The path for raw OS bytes: borrowed as-is on Unix.
 #[cfg(unix)]
-fn os_path(raw: &[u8]) -> Cow<'_, Path> {
+pub(crate) fn os_path(raw: &[u8]) -> Cow<'_, Path> {
     use std::os::unix::ffi::OsStrExt;
     Cow::Borrowed(Path::new(std::ffi::OsStr::from_bytes(raw)))
 }
 
 /// The path for raw bytes off Unix: must be UTF-8 (invalid sequences become U+FFFD).
 #[cfg(not(unix))]
-fn os_path(raw: &[u8]) -> Cow<'_, Path> {
+pub(crate) fn os_path(raw: &[u8]) -> Cow<'_, Path> {
     Cow::Owned(String::from_utf8_lossy(raw).into_owned().into())
 }
 

@@ -10,13 +10,14 @@
 //!
 //! Modules: [`status`] (codes, last error, panic boundary), [`result`] (the C view of
 //! `ExtractionResult`), [`limits`] (the C view of `Config`), [`extract`] (the two entry
-//! points), [`probe`] (the probes).
+//! points), [`probe`] (the probes), [`timing`] (the in-process direct-Rust baseline).
 
 pub mod extract;
 pub mod limits;
 pub mod probe;
 pub mod result;
 pub mod status;
+pub mod timing;
 
 pub use extract::{bm_extract_bytes, bm_extract_file};
 pub use limits::{bm_config, bm_config_default};
@@ -25,6 +26,7 @@ pub use probe::{
 };
 pub use result::{bm_metadata, bm_result, bm_result_free, bm_row, bm_str, bm_table};
 pub use status::{bm_last_error, bm_status, bm_status_describe};
+pub use timing::bm_time_extract_file;
 
 #[cfg(test)]
 mod tests;

@@ -385,3 +385,42 @@ fn leak_of_an_impossible_size_is_internal_not_silent() {
     );
     assert_eq!(bm_leak(0), bm_status::BM_OK);
 }
+
+#[test]
+fn time_extract_file_times_a_readable_file_and_reports_errors_without_writing() {
+    let mut elapsed = u64::MAX;
+    let missing = b"/nonexistent/x.docx";
+    let status = unsafe {
+        bm_time_extract_file(
+            missing.as_ptr(),
+            missing.len(),
+            ptr::null(),
+            3,
+            &mut elapsed,
+        )
+    };
+    assert_eq!(status, bm_status::BM_NOT_FOUND);
+    assert_eq!(elapsed, u64::MAX, "out-parameter written on error");
+    assert!(
+        last_error().starts_with("no such file or directory"),
+        "{}",
+        last_error()
+    );
+    let status = unsafe {
+        bm_time_extract_file(
+            missing.as_ptr(),
+            missing.len(),
+            ptr::null(),
+            1,
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(status, bm_status::BM_INVALID_ARGUMENT);
+    let Some(path) = corpus("kreuzberg/fake.docx") else {
+        return;
+    };
+    let status =
+        unsafe { bm_time_extract_file(path.as_ptr(), path.len(), ptr::null(), 4, &mut elapsed) };
+    assert_eq!(status, bm_status::BM_OK, "{}", last_error());
+    assert!(elapsed > 0 && elapsed < u64::MAX);
+}

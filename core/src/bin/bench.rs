@@ -27,6 +27,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use bridgemark_core::timing::time_loop;
 use bridgemark_core::{Config, ErrorKind, docx, extract_bytes, extract_file, probe};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -45,16 +46,6 @@ struct Params {
     points: u64,
     max_iterations: u64,
     window_ms: u64,
-}
-
-/// Runs `f` `loops` times; returns the elapsed nanoseconds (monotonic clock, like `perf_counter_ns`).
-#[inline(always)]
-fn time_loop<F: FnMut()>(f: &mut F, loops: u64) -> u64 {
-    let start = Instant::now();
-    for _ in 0..loops {
-        f();
-    }
-    start.elapsed().as_nanos() as u64
 }
 
 /// The timing record of one case (pyperf's method: calibrate, warm up, sample).

@@ -169,21 +169,39 @@ def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dic
             "n_processes": len(rs),
             "loops": [r["loops"] for r in rs],
             "samples_ns_per_iter": samples,
-        }
+        } | _paired_baseline(rs)
     return out
+
+
+def _paired_baseline(rs: list[dict]) -> dict[str, Any]:
+    """The in-process Rust samples of one (implementation, case) when every process took them
+    (:func:`bridgemark.worker.timing_record`'s ``baseline``): ``rust_median_ns`` (+ ci95),
+    ``rust_samples_ns_per_iter`` (per process) and the paired overhead ``overhead_ns`` /
+    ``overhead_pct`` (+ ci95, :func:`bridgemark.stats.paired_difference_ci`), with
+    ``overhead_method: "paired"``; ``{}`` otherwise."""
+    from bridgemark import stats
+
+    if not rs or not all("rust_samples_ns_per_iter" in r for r in rs):
+        return {}
+    x, y = [r["samples_ns_per_iter"] for r in rs], [r["rust_samples_ns_per_iter"] for r in rs]
+    diff, pct = stats.paired_difference_ci(x, y)
+    return ({"rust_samples_ns_per_iter": y, **stats.median_ci(y).fields("rust_median", "ns"), "overhead_method": "paired"}
+            | diff.fields("overhead", "ns") | pct.fields("overhead", "pct"))
 
 
 def with_overhead(pooled: dict[tuple[str, str], dict[str, Any]], exclude: tuple[str, ...] = ()) -> list[dict]:
     """The records of ``pooled`` (from :func:`pooled_timing`), those of every implementation but
     ``direct_rust`` and ``exclude`` extended with ``overhead_ns``/``overhead_pct`` (+ ci95):
     median(record) − median(direct_rust) on the same case, in ns and in % of direct_rust
-    (:func:`bridgemark.stats.median_difference_ci`), when both have samples."""
+    (:func:`bridgemark.stats.median_difference_ci`), when both have samples. A record that
+    already has a paired overhead (``overhead_method: "paired"``) keeps it."""
     from bridgemark import stats
 
     out = []
     for (impl, case), rec in pooled.items():
         base = pooled.get((worker.DIRECT_RUST, case))
         if (impl not in (worker.DIRECT_RUST, *exclude) and "samples_ns_per_iter" in rec
+                and rec.get("overhead_method") != "paired"
                 and base is not None and "samples_ns_per_iter" in base):
             diff, pct = stats.median_difference_ci(rec["samples_ns_per_iter"], base["samples_ns_per_iter"])
             rec = rec | diff.fields("overhead", "ns") | pct.fields("overhead", "pct")
