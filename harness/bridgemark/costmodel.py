@@ -23,7 +23,7 @@ the parent (numpy/scipy imported inside the functions).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 #: The fitted terms, in order: (coefficient name, regressor name in the records, unit of the coefficient).
 TERMS: tuple[tuple[str, str | None, str], ...] = (
@@ -46,9 +46,12 @@ FIT_METHOD = (
 )
 PREDICT_METHOD = (
     "predicted overhead = fixed + per_byte · bytes + per_object · objects with the file's sizes "
-    "(measured on that bridge's own result); 95% CI of the prediction = ± t(0.975, n−p) · √(xᵀ Σ x) "
-    "(uncertainty of the fitted mean, Σ = the coefficients' covariance); measured = the extraction "
-    "suite's overhead with its bootstrap CI; agree = the two intervals overlap"
+    "(measured on that bridge's own result), plus, for the bytes of strings of a non-ASCII storage kind "
+    "(PEP 393: a str is stored by its largest code point), (per_byte of `echo` in that kind's alphabet − "
+    "per_byte of ASCII `echo`) · those bytes; 95% CI of the prediction = ± t(0.975, n−p) · √(xᵀ Σ x) "
+    "(uncertainty of the fitted mean, Σ = the coefficients' covariance), the kind terms' slope intervals "
+    "added in quadrature; measured = the extraction suite's paired overhead with its bootstrap CI; agree = "
+    "the two intervals overlap"
 )
 
 
@@ -66,6 +69,45 @@ def payload(n_bytes: int, alphabet: str = "ascii") -> str:
     return char * (n_bytes // width)
 
 
+def _objects(value: Any) -> Iterator[Any]:
+    """Every Python object a bridge builds for ``value``: the value, then recursively the
+    ``ExtractionResult``'s fields, a dict's keys and values, a list's items (``None``: nothing).
+
+    Raises:
+        TypeError: a value of another type (e.g. a peer's own result class).
+    """
+    from bridgemark.result import ExtractionResult
+
+    if value is None:
+        return
+    if isinstance(value, ExtractionResult):
+        parts: Iterable[Any] = (value.content, value.mime_type, value.metadata, value.tables)
+    elif isinstance(value, dict):
+        parts = (x for kv in value.items() for x in kv)
+    elif isinstance(value, (list, tuple)):
+        parts = value
+    elif isinstance(value, (str, bool, int, float)):
+        parts = ()
+    else:
+        raise TypeError(f"result_size: cannot size a {type(value).__name__}")
+    yield value
+    for part in parts:
+        yield from _objects(part)
+
+
+def _utf8_len(s: str) -> int:
+    return len(s.encode("utf-8", "surrogatepass"))
+
+
+def string_kind(s: str) -> str:
+    """The :data:`ALPHABETS` name of ``s``'s PEP 393 storage kind, from its largest code point:
+    ``ascii`` (< U+0080), ``latin1`` (< U+0100), ``cjk`` (UCS-2, < U+10000) or ``emoji`` (UCS-4)."""
+    if s.isascii():
+        return "ascii"
+    top = ord(max(s))
+    return "latin1" if top < 0x100 else "cjk" if top < 0x10000 else "emoji"
+
+
 def result_size(value: Any) -> tuple[int, int]:
     """``(marshalled_bytes, marshalled_objects)`` of a value a bridge returned.
 
@@ -78,36 +120,26 @@ def result_size(value: Any) -> tuple[int, int]:
     Raises:
         TypeError: a value of another type (e.g. a peer's own result class).
     """
-    from bridgemark.result import ExtractionResult
-
-    if value is None:
-        return 0, 0
-    if isinstance(value, str):
-        return len(value.encode("utf-8", "surrogatepass")), 1
-    if isinstance(value, (bool, int, float)):
-        return 0, 1
-    if isinstance(value, ExtractionResult):
-        parts: Iterable[Any] = (value.content, value.mime_type, value.metadata, value.tables)
-    elif isinstance(value, dict):
-        parts = (x for kv in value.items() for x in kv)
-    elif isinstance(value, (list, tuple)):
-        parts = value
-    else:
-        raise TypeError(f"result_size: cannot size a {type(value).__name__}")
-    sizes = [result_size(p) for p in parts]
-    return sum(b for b, _ in sizes), 1 + sum(o for _, o in sizes)
+    objects = list(_objects(value))
+    return sum(_utf8_len(o) for o in objects if isinstance(o, str)), len(objects)
 
 
-def call_size(args: tuple, result: Any) -> dict[str, int] | None:
-    """Record fields ``{"marshalled_bytes", "marshalled_objects"}`` of one call: the UTF-8 bytes
-    of its ``str`` arguments plus :func:`result_size` of its result; ``None`` when the result
-    cannot be sized (a peer's own result type)."""
+def call_size(args: tuple, result: Any) -> dict[str, Any] | None:
+    """Record fields of one call: ``marshalled_bytes`` (UTF-8 bytes of its ``str`` arguments plus
+    :func:`result_size` of its result), ``marshalled_objects``, and ``marshalled_bytes_by_kind``
+    (the same bytes split by each string's storage kind, :func:`string_kind`; kinds with bytes
+    only); ``None`` when the result cannot be sized (a peer's own result type)."""
     try:
-        out_bytes, objects = result_size(result)
+        objects = list(_objects(result))
     except TypeError:
         return None
-    in_bytes = sum(len(a.encode("utf-8", "surrogatepass")) for a in args if isinstance(a, str))
-    return {"marshalled_bytes": in_bytes + out_bytes, "marshalled_objects": objects}
+    by_kind: dict[str, int] = {}
+    for s in [a for a in args if isinstance(a, str)] + [o for o in objects if isinstance(o, str)]:
+        if s:
+            kind = string_kind(s)
+            by_kind[kind] = by_kind.get(kind, 0) + _utf8_len(s)
+    return {"marshalled_bytes": sum(by_kind.values()), "marshalled_objects": len(objects),
+            "marshalled_bytes_by_kind": by_kind}
 
 
 # --------------------------------------------------------------------------- parent side
@@ -219,6 +251,37 @@ def _sized_overheads(records: Iterable[dict], bridge: str) -> list[dict]:
     return [r for r in records if r["implementation"] == bridge and "overhead_ns" in r and "marshalled_bytes" in r]
 
 
+def _alphabet_fits(sized: list[dict], names: Sequence[str]) -> dict[str, Fit]:
+    """Per :data:`ALPHABETS` name, ``fixed + per_byte`` fitted to one bridge's ``echo`` overheads
+    of that alphabet (``echo:0`` shared by all); alphabets with fewer than two sizes are left out."""
+    out = {}
+    for alphabet in ALPHABETS:
+        echo = [r for r in sized if echo_alphabet(r["case"]) == alphabet
+                or (r["case"] == "echo:0" and alphabet != "ascii")]
+        if len({r["marshalled_bytes"] for r in echo}) >= 2:
+            out[alphabet] = fit([_regressors(r, names[:2]) for r in echo], [r["overhead_ns"] for r in echo],
+                                [_sigma(r, "overhead") for r in echo], names[:2])
+    return out
+
+
+def _kind_correction(by_kind: dict[str, int], alphabets: dict[str, Fit]) -> tuple[float, float]:
+    """``(ns, 95% half-width)`` to add to a prediction for its non-ASCII strings: Σ over kinds of
+    (per_byte[kind] − per_byte[ascii]) · bytes of that kind, both slopes from ``echo`` of the same
+    bridge (:func:`_alphabet_fits`); the half-widths of the two slopes add in quadrature. A kind
+    without a fit adds nothing."""
+    ascii_fit = alphabets.get("ascii")
+    ns, var = 0.0, 0.0
+    for kind, n_bytes in by_kind.items():
+        kind_fit = alphabets.get(kind)
+        if kind == "ascii" or kind_fit is None or ascii_fit is None:
+            continue
+        ns += (kind_fit.coef[1] - ascii_fit.coef[1]) * n_bytes
+        halves = [f.interval(1) for f in (kind_fit, ascii_fit)]
+        if all(lo is not None and hi is not None for lo, hi in halves):
+            var += sum(((hi - lo) / 2) ** 2 for lo, hi in halves) * n_bytes**2
+    return ns, var**0.5
+
+
 def build(calls: list[dict], extraction: list[dict], bridges: Sequence[str]) -> dict[str, Any]:
     """The ``cost_model`` object of compare.json from the calls and extraction records.
 
@@ -231,8 +294,8 @@ def build(calls: list[dict], extraction: list[dict], bridges: Sequence[str]) -> 
         ``{"method", "predict_method", "terms", "fits": {bridge: {n_points, fixed_ns, per_byte_ns,
         per_object_ns (+ ci95), "points": [case…]}}, "echo_per_byte": {bridge: {alphabet:
         {per_byte_ns (+ ci95), fixed_ns (+ ci95), n_points}}}, "predictions": [{implementation,
-        case, marshalled_bytes, marshalled_objects, predicted_ns (+ ci95), measured_ns (+ ci95),
-        agree}]}``; a bridge with too few points is left out of ``fits``.
+        case, marshalled_bytes, marshalled_objects, non_ascii_correction_ns, predicted_ns (+ ci95),
+        measured_ns (+ ci95), agree}]}``; a bridge with too few points is left out of ``fits``.
     """
     names = [n for n, _, _ in TERMS]
     fits: dict[str, Any] = {}
@@ -241,30 +304,29 @@ def build(calls: list[dict], extraction: list[dict], bridges: Sequence[str]) -> 
     for bridge in bridges:
         sized = _sized_overheads(calls, bridge)
         points = [r for r in sized if is_fit_point(r["case"])]
+        alphabets = _alphabet_fits(sized, names)
+        if alphabets:
+            per_alphabet[bridge] = {a: _fit_fields(af) for a, af in alphabets.items()}
         if len(points) >= len(names):
             f = fit([_regressors(r, names) for r in points], [r["overhead_ns"] for r in points],
                     [_sigma(r, "overhead") for r in points], names)
             fits[bridge] = _fit_fields(f) | {"points": [r["case"] for r in points]}
             for r in _sized_overheads(extraction, bridge):
                 value, low, high = f.predict(_regressors(r, names))
+                kind_ns, kind_half = _kind_correction(r.get("marshalled_bytes_by_kind", {}), alphabets)
+                value += kind_ns
+                if low is not None and high is not None:
+                    half = ((high - low) ** 2 / 4 + kind_half**2) ** 0.5
+                    low, high = value - half, value + half
                 agree = None if low is None or r.get("overhead_ci95_low_ns") is None else (
                     low <= r["overhead_ci95_high_ns"] and r["overhead_ci95_low_ns"] <= high)
                 predictions.append({
                     "implementation": bridge, "case": r["case"],
                     "marshalled_bytes": r["marshalled_bytes"], "marshalled_objects": r["marshalled_objects"],
+                    "non_ascii_correction_ns": kind_ns,
                     "predicted_ns": value, "predicted_ci95_low_ns": low, "predicted_ci95_high_ns": high,
                     "measured_ns": r["overhead_ns"], "measured_ci95_low_ns": r.get("overhead_ci95_low_ns"),
                     "measured_ci95_high_ns": r.get("overhead_ci95_high_ns"), "agree": agree})
-        alphabets: dict[str, Any] = {}
-        for alphabet in ALPHABETS:
-            echo = [r for r in sized if echo_alphabet(r["case"]) == alphabet
-                    or (r["case"] == "echo:0" and alphabet != "ascii")]
-            if len({r["marshalled_bytes"] for r in echo}) >= 2:
-                f = fit([_regressors(r, names[:2]) for r in echo], [r["overhead_ns"] for r in echo],
-                        [_sigma(r, "overhead") for r in echo], names[:2])
-                alphabets[alphabet] = _fit_fields(f)
-        if alphabets:
-            per_alphabet[bridge] = alphabets
     return {"method": FIT_METHOD, "predict_method": PREDICT_METHOD,
             "terms": {name: unit for name, _, unit in TERMS},
             "alphabets": {name: {"character": c, "utf8_bytes_per_char": w, "kind": k} for name, (c, w, k) in ALPHABETS.items()},

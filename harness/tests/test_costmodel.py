@@ -64,8 +64,18 @@ def test_result_size_counts_utf8_bytes_and_built_objects():
     # objects: result, content, mime; dict + 3 keys + "T" + list + 2 authors + int; 3 nested lists + 2 cells
     assert costmodel.result_size(r) == (6 + 10 + 22 + 1 + 2 + 4, 3 + (1 + 3 + 1 + 1 + 2 + 1) + (3 + 2))
     assert costmodel.result_size(None) == (0, 0) and costmodel.result_size("中") == (3, 1)
-    assert costmodel.call_size(("ab",), "ab") == {"marshalled_bytes": 4, "marshalled_objects": 1}
+    assert costmodel.call_size(("ab",), "ab") == {"marshalled_bytes": 4, "marshalled_objects": 1,
+                                                  "marshalled_bytes_by_kind": {"ascii": 4}}
     assert costmodel.call_size((), object()) is None  # a peer's own result type is not sized
+
+
+def test_call_size_splits_bytes_by_each_strings_storage_kind():
+    # A str is stored by its largest code point (PEP 393): "a中" is UCS-2 as a whole.
+    r = bridgemark.ExtractionResult("a中", "text/plain", {}, [[["é", "😀x"]]])
+    size = costmodel.call_size(("p",), r)
+    assert size["marshalled_bytes_by_kind"] == {"ascii": 1 + 10, "cjk": 4, "latin1": 2, "emoji": 5}
+    assert size["marshalled_bytes"] == sum(size["marshalled_bytes_by_kind"].values())
+    assert [costmodel.string_kind(s) for s in ("x", "é", "中", "😀")] == list(costmodel.ALPHABETS)
 
 
 @pytest.mark.parametrize("alphabet, width", [("ascii", 1), ("latin1", 2), ("cjk", 3), ("emoji", 4)])
@@ -101,6 +111,19 @@ def test_build_fits_each_bridge_and_predicts_every_sized_document():
     assert preds["kreuzberg/fake.docx"]["agree"] is True
     assert preds["generated/paragraphs-1.docx"]["agree"] is False  # measured 1 ms, predicted ~2 µs
     assert model["echo_per_byte"]["pyo3"]["cjk"]["per_byte_ns"] == pytest.approx(3.0, rel=1e-6)
+
+
+def test_non_ascii_bytes_of_a_document_are_predicted_at_their_kinds_echo_cost():
+    calls = _synthetic_calls()
+    for n in (0, 1024, 65536):  # echo: ASCII at 0.5 ns/B (the model's slope), CJK at 3 ns/B
+        calls.append(_probe(f"echo:{n}", 2 * n, 1, 0.0))
+        calls.append(_probe(f"echo:{n}:cjk", 2 * n, 1, 0.0) | {"overhead_ns": 85 + 3.0 * 2 * n})
+    doc = _probe("x.docx", 1000, 16, 0.0) | {"marshalled_bytes_by_kind": {"ascii": 400, "cjk": 600}}
+    plain = _probe("y.docx", 1000, 16, 0.0) | {"marshalled_bytes_by_kind": {"ascii": 1000}}
+    preds = {p["case"]: p for p in costmodel.build(calls, [doc, plain], ["pyo3"])["predictions"]}
+    assert preds["x.docx"]["non_ascii_correction_ns"] == pytest.approx((3.0 - 0.5) * 600, rel=1e-6)
+    assert preds["x.docx"]["predicted_ns"] == pytest.approx(preds["y.docx"]["predicted_ns"] + 2.5 * 600, rel=1e-6)
+    assert preds["y.docx"]["non_ascii_correction_ns"] == 0.0
 
 
 def test_predicted_vs_measured_renders_per_file_with_disagreement_marked():

@@ -124,6 +124,8 @@ def worker_count(name: str, implementations: list[str], quick: bool) -> int:
 #: Raw timing fields describing the call's payload, kept by :func:`pooled_timing` (see
 #: :func:`bridgemark.costmodel.call_size`).
 SIZE_FIELDS: tuple[str, ...] = ("marshalled_bytes", "marshalled_objects")
+#: The bytes split by string storage kind (kept too when present; runs before it lack it).
+KIND_FIELD = "marshalled_bytes_by_kind"
 
 
 def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -134,7 +136,7 @@ def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dic
     Returns:
         ``(implementation, case)`` → record with ``median_ns`` (of all samples) and its ci95
         bounds, ``n``, ``n_processes``, ``loops`` and ``samples_ns_per_iter`` (both per process:
-        a list, and a list of lists), the :data:`SIZE_FIELDS` when a process measured them,
+        a list, and a list of lists), the :data:`SIZE_FIELDS` (and :data:`KIND_FIELD`) when a process measured them,
         ``minor_faults_per_call`` (mean over processes of the page faults per call during the
         samples), or with ``error`` when the case failed in any process.
     """
@@ -158,6 +160,7 @@ def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dic
         samples = [r["samples_ns_per_iter"] for r in rs]
         est = stats.median_ci(samples)
         sizes = next(({k: r[k] for k in SIZE_FIELDS} for r in rs if all(k in r for k in SIZE_FIELDS)), {})
+        sizes |= next(({KIND_FIELD: r[KIND_FIELD]} for r in rs if KIND_FIELD in r), {})
         faults = [r["minor_faults_per_iter"] for r in rs if "minor_faults_per_iter" in r]
         if faults:
             sizes["minor_faults_per_call"] = sum(faults) / len(faults)
