@@ -232,6 +232,20 @@ def test_repeatability_compares_headline_medians_with_the_previous_run():
     assert "No earlier run" in "\n".join(report.section_repeatability(report.Run(doc), None))
 
 
+def test_repeatability_counts_paired_factors_apart_from_absolute_times():
+    def run(pct: float, median: float) -> dict:
+        doc = json.loads(FIXTURE.read_text())
+        for r in doc["suites"]["extraction"]["records"]:
+            if r["implementation"] == "pyo3" and r["case"] == report.SEED_FILES[0]:
+                r |= {"overhead_method": "paired", "overhead_pct": pct, "median_ns": median}
+        return doc
+
+    # The machine ran 50% slower: the absolute median moves, the paired factor 1.10× → 1.12× does not.
+    text = "\n".join(report.section_repeatability(report.Run(run(12.0, 150e3)), run(10.0, 100e3)))
+    assert "1 of 1 paired figures repeat" in text
+    assert f"| extraction `{report.SEED_FILES[0]}` / in-process Rust | pyo3 | 1.100× | 1.120× | 1.018 | yes |" in text
+
+
 def test_peer_ratios_skip_files_a_peer_does_not_read():
     from bridgemark.suites.extraction import peer_ratios
 
