@@ -42,7 +42,8 @@ ALPHABETS: dict[str, tuple[str, int, str]] = {
 FIT_METHOD = (
     "weighted least squares (scipy.optimize.curve_fit, σ of each point = its 95% bootstrap CI width / 3.92, "
     "covariance scaled by the residual variance); 95% CI = coefficient ± t(0.975, n−p) · SE; points: "
-    "overhead (bridge − direct_rust, medians) of `noop`, ASCII `echo:N` and `make_result:C:T`"
+    "overhead (bridge − direct_rust, medians) of `noop`, ASCII `echo:N` and `make_result:C:T`, except those "
+    "taking more than 1 minor page fault per call above direct Rust (another regime, reported apart)"
 )
 PREDICT_METHOD = (
     "predicted overhead = fixed + per_byte · bytes + per_object · objects with the file's sizes "
@@ -251,6 +252,20 @@ def _sized_overheads(records: Iterable[dict], bridge: str) -> list[dict]:
     return [r for r in records if r["implementation"] == bridge and "overhead_ns" in r and "marshalled_bytes" in r]
 
 
+#: A probe whose call takes more than this many minor page faults above direct Rust's on the
+#: same case is in another regime (glibc hands the bridge's large buffers back to the kernel
+#: between calls: every call faults them in again) and stays out of the linear fits.
+FAULTS_PER_CALL_LIMIT = 1.0
+
+
+def _faulting(calls: list[dict], bridge: str) -> dict[str, float]:
+    """The bridge's probe cases over :data:`FAULTS_PER_CALL_LIMIT`: case → faults per call above direct Rust."""
+    rust = {r["case"]: r.get("minor_faults_per_call", 0.0) for r in calls if r["implementation"] == "direct_rust"}
+    extra = {r["case"]: r.get("minor_faults_per_call", 0.0) - rust.get(r["case"], 0.0)
+             for r in calls if r["implementation"] == bridge}
+    return {case: f for case, f in extra.items() if f > FAULTS_PER_CALL_LIMIT}
+
+
 def _alphabet_fits(sized: list[dict], names: Sequence[str]) -> dict[str, Fit]:
     """Per :data:`ALPHABETS` name, ``fixed + per_byte`` fitted to one bridge's ``echo`` overheads
     of that alphabet (``echo:0`` shared by all); alphabets with fewer than two sizes are left out."""
@@ -292,7 +307,8 @@ def build(calls: list[dict], extraction: list[dict], bridges: Sequence[str]) -> 
         bridges: the bridges to model (e.g. :data:`bridgemark.BRIDGES`).
     Returns:
         ``{"method", "predict_method", "terms", "fits": {bridge: {n_points, fixed_ns, per_byte_ns,
-        per_object_ns (+ ci95), "points": [case…]}}, "echo_per_byte": {bridge: {alphabet:
+        per_object_ns (+ ci95), "points": [case…], "faulting_points": {case: faults per call above
+        direct Rust} (left out of this and the alphabet fits)}}, "echo_per_byte": {bridge: {alphabet:
         {per_byte_ns (+ ci95), fixed_ns (+ ci95), n_points}}}, "predictions": [{implementation,
         case, marshalled_bytes, marshalled_objects, non_ascii_correction_ns, predicted_ns (+ ci95),
         measured_ns (+ ci95), agree}]}``; a bridge with too few points is left out of ``fits``.
@@ -302,7 +318,8 @@ def build(calls: list[dict], extraction: list[dict], bridges: Sequence[str]) -> 
     per_alphabet: dict[str, Any] = {}
     predictions: list[dict] = []
     for bridge in bridges:
-        sized = _sized_overheads(calls, bridge)
+        faulting = _faulting(calls, bridge)
+        sized = [r for r in _sized_overheads(calls, bridge) if r["case"] not in faulting]
         points = [r for r in sized if is_fit_point(r["case"])]
         alphabets = _alphabet_fits(sized, names)
         if alphabets:
@@ -310,7 +327,7 @@ def build(calls: list[dict], extraction: list[dict], bridges: Sequence[str]) -> 
         if len(points) >= len(names):
             f = fit([_regressors(r, names) for r in points], [r["overhead_ns"] for r in points],
                     [_sigma(r, "overhead") for r in points], names)
-            fits[bridge] = _fit_fields(f) | {"points": [r["case"] for r in points]}
+            fits[bridge] = _fit_fields(f) | {"points": [r["case"] for r in points], "faulting_points": faulting}
             for r in _sized_overheads(extraction, bridge):
                 value, low, high = f.predict(_regressors(r, names))
                 kind_ns, kind_half = _kind_correction(r.get("marshalled_bytes_by_kind", {}), alphabets)

@@ -95,6 +95,12 @@ def section_cost_model(run: Run) -> list[str]:
             "bridge, in + out; objects: Python objects built for the returned value.", "",
             table(["bridge", "fixed per call [95% CI]", "per KiB of text [95% CI]", "per object [95% CI]",
                    "n points"], rows), ""]
+    faulting = {b: f["faulting_points"] for b, f in fits.items() if f.get("faulting_points")}
+    if faulting:
+        out += ["Left out of the fits (page-faulting: more than 1 minor fault per call above direct Rust on the "
+                "same probe; see the page-fault table): " + "; ".join(
+                    f"{b}: " + ", ".join(f"`{c}` ({n:,.0f})" for c, n in cases.items()) for b, cases in faulting.items())
+                + ".", ""]
     alphabets = model.get("alphabets", {})
     per = model.get("echo_per_byte", {})
     if per:

@@ -126,6 +126,16 @@ def test_non_ascii_bytes_of_a_document_are_predicted_at_their_kinds_echo_cost():
     assert preds["y.docx"]["non_ascii_correction_ns"] == 0.0
 
 
+def test_a_page_faulting_probe_stays_out_of_the_fit_and_is_named():
+    calls = _synthetic_calls()
+    # 2 MB that page-faults in the bridge only: 1 ms more than the linear model says.
+    calls.append(_probe("echo:1000000", 2_000_000, 1, 1e6) | {"minor_faults_per_call": 456.0})
+    calls.append({"implementation": "direct_rust", "case": "echo:1000000", "minor_faults_per_call": 0.0})
+    fit = costmodel.build(calls, [], ["pyo3"])["fits"]["pyo3"]
+    assert fit["faulting_points"] == {"echo:1000000": 456.0} and "echo:1000000" not in fit["points"]
+    assert fit["per_byte_ci95_low_ns"] <= TRUE["per_byte"] <= fit["per_byte_ci95_high_ns"]
+
+
 def test_predicted_vs_measured_renders_per_file_with_disagreement_marked():
     text = "\n".join(costreport.section_cost_model(report.Run(_document())))
     assert "Why \"overhead %\" depends on the work per call" in text

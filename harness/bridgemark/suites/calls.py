@@ -46,8 +46,8 @@ PARAMS: dict[str, dict[str, int]] = {
 #: process: run 2026-11-29T13-17 measured capi at 48 µs, the next run at 12 µs). A string's length
 #: is arbitrary in practice (≈ 1% of lengths fall in that window), so the probes measure lengths
 #: that do not, identically on every implementation; see :data:`bridgemark.costreport.REP_MOVSB`.
-ECHO_BYTES: tuple[int, ...] = (0, 1_000, 10_000, 100_000, 1_000_000)
-ECHO_NON_ASCII_BYTES: tuple[int, ...] = (1_000, 100_000, 1_000_000)
+ECHO_BYTES: tuple[int, ...] = (0, 1_000, 10_000, 30_000, 100_000, 1_000_000)
+ECHO_NON_ASCII_BYTES: tuple[int, ...] = (1_000, 10_000, 30_000, 100_000, 1_000_000)
 #: ``memcpy`` of 64 KiB inside the slow window of ``rep movsb`` (distance 16, where an output
 #: allocated behind its input lands) and outside it (2,048): the cost :data:`ECHO_BYTES` keeps out.
 MEMCPY_CASES: tuple[str, ...] = ("memcpy:65536:16", "memcpy:65536:2048")
