@@ -16,13 +16,13 @@ from typing import Any
 
 from bridgemark import worker
 
-#: Full run: 22 s per implementation (was 30 s; 6 s × 8 implementations pay for the calls
-#: suite's non-ASCII echo cases (~+25 s), the startup suite (~+10 s) and the memory suite's
-#: tracemalloc series (~+9 s); 2 s more × 8 for the Python-heap series' 1,000-call minimum
-#: (pure_python: ~+7 s), the 10 kB echo and the memcpy cases (~+3 s)), so a fresh clone's
-#: `make compare` stays within its 15 minutes.
+#: Full run: 15 s per implementation (was 30 s, then 22 s: every second × 8 implementations pays
+#: for other suites — the calls suite's non-ASCII echo cases, the startup suite, the memory
+#: suite's tracemalloc series, the 10/30 kB echo cases, the memcpy cases, and the extraction
+#: suite's paired in-process Rust samples (~+60 s)), so a fresh clone's `make compare` stays
+#: within its 15 minutes. 15 windows of 1 s still give the RSS slope 13 degrees of freedom.
 PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 1, "duration_ms": 22_000, "window_ms": 1_000},
+    "full": {"processes": 1, "duration_ms": 15_000, "window_ms": 1_000},
     "quick": {"processes": 1, "duration_ms": 3_000, "window_ms": 250},
 }
 METHOD = (
