@@ -10,7 +10,7 @@ import pytest
 
 import bridgemark
 from bridgemark import suites, worker
-from bridgemark.suites import calls, extraction, memory, stress
+from bridgemark.suites import calls, extraction, inflate, memory, stress
 
 FAST = {"warmups": 1, "samples": 3, "min_sample_ns": 0}
 BAD = "/corpus/broken.docx"
@@ -182,6 +182,14 @@ def test_extraction_overhead_is_paired_when_the_worker_timed_rust_in_process():
     assert pyo3["rust_median_ns"] == pytest.approx(101.5)
     # % is the median of the per-pair relative differences: of 10/102 and 10/101 here.
     assert pyo3["overhead_pct"] == pytest.approx((1000 / 102 + 1000 / 101) / 2)
+
+
+def test_inflate_ratio_is_taken_per_pair_so_machine_states_cancel():
+    # The machine's speed doubles between pairs; extract is 3× inflate in every pair.
+    raw = {"direct_rust": [[_timing("extract:h.docx", [30.0, 60.0, 30.0, 60.0]),
+                            _timing("inflate:h.docx", [10.0, 20.0, 10.0, 20.0])]]}
+    (rec,) = inflate.summarize(raw)
+    assert rec["paired"] and (rec["ratio"], rec["ratio_ci95_low"], rec["ratio_ci95_high"]) == pytest.approx((3, 3, 3))
 
 
 def test_runner_rotates_the_order_each_round():

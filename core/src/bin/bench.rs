@@ -16,7 +16,8 @@
 //! - `stress`: CASEs = file paths; round-robin for `duration_ms`, per `window_ms` window the
 //!   calls and RSS.
 //! - `inflate` (direct Rust only): CASE = DOCX path; timing records `extract:PATH` (the core on
-//!   the bytes in memory) and `inflate:PATH` (only inflating the parts the core reads).
+//!   the bytes in memory) and `inflate:PATH` (only inflating the parts the core reads), their
+//!   samples taken alternately (ABBA) and paired by index.
 //!
 //! Every call's result goes through `black_box`, so nothing is optimised away; the
 //! probes are called through `black_box`ed function pointers where they have no result.
@@ -48,20 +49,63 @@ struct Params {
     window_ms: u64,
 }
 
-/// The timing record of one case (pyperf's method: calibrate, warm up, sample).
-fn timing<F: FnMut()>(case: &str, p: &Params, mut f: F) -> Value {
+/// Loops per sample: doubled from 1 until one sample of `f` lasts `p.min_sample_ns`.
+fn calibrate<F: FnMut()>(f: &mut F, p: &Params) -> u64 {
     let mut loops = 1;
-    while loops < MAX_LOOPS && time_loop(&mut f, loops) < p.min_sample_ns {
+    while loops < MAX_LOOPS && time_loop(f, loops) < p.min_sample_ns {
         loops *= 2;
     }
+    loops
+}
+
+/// The raw timing record of one case from its per-iteration samples (warm-ups first).
+fn record(case: &str, p: &Params, loops: u64, per_iter: &[f64], faults: u64) -> Value {
+    json!({"case": case, "loops": loops,
+           "warmup_ns_per_iter": per_iter[..p.warmups], "samples_ns_per_iter": per_iter[p.warmups..],
+           "minor_faults_per_iter": faults as f64 / (loops as f64 * (p.warmups + p.samples).max(1) as f64)})
+}
+
+/// The timing record of one case (pyperf's method: calibrate, warm up, sample).
+fn timing<F: FnMut()>(case: &str, p: &Params, mut f: F) -> Value {
+    let loops = calibrate(&mut f, p);
     let faults_before = minor_faults();
     let per_iter: Vec<f64> = (0..p.warmups + p.samples)
         .map(|_| time_loop(&mut f, loops) as f64 / loops as f64)
         .collect();
-    let faults = minor_faults().saturating_sub(faults_before) as f64;
-    json!({"case": case, "loops": loops,
-           "warmup_ns_per_iter": per_iter[..p.warmups], "samples_ns_per_iter": per_iter[p.warmups..],
-           "minor_faults_per_iter": faults / (loops as f64 * (p.warmups + p.samples).max(1) as f64)})
+    record(
+        case,
+        p,
+        loops,
+        &per_iter,
+        minor_faults().saturating_sub(faults_before),
+    )
+}
+
+/// The timing records of two cases sampled alternately (ABBA: pair `i` runs `a` first when
+/// `i` is even), so sample `i` of both was taken in the same state of the machine; the
+/// harness pairs them by index (`bridgemark.stats.paired_difference_ci`).
+fn paired_timing<A: FnMut(), B: FnMut()>(
+    (case_a, mut a): (&str, A),
+    (case_b, mut b): (&str, B),
+    p: &Params,
+) -> [Value; 2] {
+    let (loops_a, loops_b) = (calibrate(&mut a, p), calibrate(&mut b, p));
+    let (mut per_a, mut per_b, mut faults) = (Vec::new(), Vec::new(), [0u64; 2]);
+    for i in 0..p.warmups + p.samples {
+        for first in [i % 2 == 0, i % 2 != 0] {
+            let before = minor_faults();
+            if first {
+                per_a.push(time_loop(&mut a, loops_a) as f64 / loops_a as f64);
+            } else {
+                per_b.push(time_loop(&mut b, loops_b) as f64 / loops_b as f64);
+            }
+            faults[usize::from(!first)] += minor_faults().saturating_sub(before);
+        }
+    }
+    [
+        record(case_a, p, loops_a, &per_a, faults[0]),
+        record(case_b, p, loops_b, &per_b, faults[1]),
+    ]
 }
 
 /// Minor page faults of this process so far (`getrusage(RUSAGE_SELF).ru_minflt`, as Python's
@@ -119,7 +163,8 @@ fn extraction(p: &Params, cases: &[String]) -> Vec<Value> {
 
 /// Suite `inflate` (direct Rust only): per DOCX, the core on the file's bytes in memory
 /// (`extract:PATH`) and only the inflation of the parts it reads (`inflate:PATH`, same
-/// inflater and checks, `docx::inflate_parts`), so their ratio is the cost above inflating.
+/// inflater and checks, `docx::inflate_parts`), sampled alternately, so their per-pair
+/// ratio is the cost above inflating in one state of the machine.
 fn inflate(p: &Params, cases: &[String]) -> Vec<Value> {
     let config = Config::DEFAULT;
     let mut out = Vec::new();
@@ -137,14 +182,15 @@ fn inflate(p: &Params, cases: &[String]) -> Vec<Value> {
                 error_record(&extract_case, &e),
                 error_record(&inflate_case, &e),
             ]),
-            Ok((bytes, parts)) => {
-                out.push(timing(&extract_case, p, || {
+            Ok((bytes, parts)) => out.extend(paired_timing(
+                (&extract_case, || {
                     black_box(extract_bytes(black_box(&bytes), None, &config).ok());
-                }));
-                out.push(timing(&inflate_case, p, || {
+                }),
+                (&inflate_case, || {
                     black_box(docx::inflate_parts(black_box(&bytes), &parts, &config).ok());
-                }));
-            }
+                }),
+                p,
+            )),
         }
     }
     out
