@@ -49,9 +49,10 @@ PREDICT_METHOD = (
     "predicted overhead = fixed + per_byte · bytes + per_object · objects with the file's sizes "
     "(measured on that bridge's own result), plus, for the bytes of strings of a non-ASCII storage kind "
     "(PEP 393: a str is stored by its largest code point), (per_byte of `echo` in that kind's alphabet − "
-    "per_byte of ASCII `echo`) · those bytes; 95% CI of the prediction = ± t(0.975, n−p) · √(xᵀ Σ x) "
+    "per_byte of ASCII `echo`) · those bytes, plus the core's own extra cost when called one call at a time "
+    "(interleave suite, same file); 95% CI of the prediction = ± t(0.975, n−p) · √(xᵀ Σ x) "
     "(uncertainty of the fitted mean, Σ = the coefficients' covariance), the kind terms' slope intervals "
-    "added in quadrature; measured = the extraction suite's paired overhead with its bootstrap CI; agree = "
+    "and the interleave interval added in quadrature; measured = the extraction suite's paired overhead with its bootstrap CI; agree = "
     "the two intervals overlap"
 )
 
@@ -279,6 +280,12 @@ def _alphabet_fits(sized: list[dict], names: Sequence[str]) -> dict[str, Fit]:
     return out
 
 
+def _half_width(rec: dict, name: str) -> float:
+    """Half the width of a record's ``{name}_ns`` 95% interval (0 without one)."""
+    low, high = rec.get(f"{name}_ci95_low_ns"), rec.get(f"{name}_ci95_high_ns")
+    return 0.0 if low is None or high is None else (high - low) / 2
+
+
 def _kind_correction(by_kind: dict[str, int], alphabets: dict[str, Fit]) -> tuple[float, float]:
     """``(ns, 95% half-width)`` to add to a prediction for its non-ASCII strings: Σ over kinds of
     (per_byte[kind] − per_byte[ascii]) · bytes of that kind, both slopes from ``echo`` of the same
@@ -297,7 +304,8 @@ def _kind_correction(by_kind: dict[str, int], alphabets: dict[str, Fit]) -> tupl
     return ns, var**0.5
 
 
-def build(calls: list[dict], extraction: list[dict], bridges: Sequence[str]) -> dict[str, Any]:
+def build(calls: list[dict], extraction: list[dict], bridges: Sequence[str],
+          interleave: Sequence[dict] = ()) -> dict[str, Any]:
     """The ``cost_model`` object of compare.json from the calls and extraction records.
 
     Args:
@@ -305,15 +313,19 @@ def build(calls: list[dict], extraction: list[dict], bridges: Sequence[str]) -> 
             direct Rust and ``marshalled_bytes``/``marshalled_objects``.
         extraction: extraction-suite records, same fields per file.
         bridges: the bridges to model (e.g. :data:`bridgemark.BRIDGES`).
+        interleave: interleave-suite records (``interleave_ns`` + ci95 per file): what the core
+            itself costs more per call when called one call at a time, added to every bridge's
+            prediction for that file (no probe sees it).
     Returns:
         ``{"method", "predict_method", "terms", "fits": {bridge: {n_points, fixed_ns, per_byte_ns,
         per_object_ns (+ ci95), "points": [case…], "faulting_points": {case: faults per call above
         direct Rust} (left out of this and the alphabet fits)}}, "echo_per_byte": {bridge: {alphabet:
         {per_byte_ns (+ ci95), fixed_ns (+ ci95), n_points}}}, "predictions": [{implementation,
-        case, marshalled_bytes, marshalled_objects, non_ascii_correction_ns, predicted_ns (+ ci95),
-        measured_ns (+ ci95), agree}]}``; a bridge with too few points is left out of ``fits``.
+        case, marshalled_bytes, marshalled_objects, non_ascii_correction_ns, interleave_ns,
+        predicted_ns (+ ci95), measured_ns (+ ci95), agree}]}``; a bridge with too few points is left out of ``fits``.
     """
     names = [n for n, _, _ in TERMS]
+    core_extra = {r["case"]: r for r in interleave if r.get("interleave_ns") is not None}
     fits: dict[str, Any] = {}
     per_alphabet: dict[str, Any] = {}
     predictions: list[dict] = []
@@ -331,16 +343,19 @@ def build(calls: list[dict], extraction: list[dict], bridges: Sequence[str]) -> 
             for r in _sized_overheads(extraction, bridge):
                 value, low, high = f.predict(_regressors(r, names))
                 kind_ns, kind_half = _kind_correction(r.get("marshalled_bytes_by_kind", {}), alphabets)
-                value += kind_ns
+                core = core_extra.get(r["case"], {})
+                core_ns = core.get("interleave_ns", 0.0)
+                core_half = _half_width(core, "interleave")
+                value += kind_ns + core_ns
                 if low is not None and high is not None:
-                    half = ((high - low) ** 2 / 4 + kind_half**2) ** 0.5
+                    half = ((high - low) ** 2 / 4 + kind_half**2 + core_half**2) ** 0.5
                     low, high = value - half, value + half
                 agree = None if low is None or r.get("overhead_ci95_low_ns") is None else (
                     low <= r["overhead_ci95_high_ns"] and r["overhead_ci95_low_ns"] <= high)
                 predictions.append({
                     "implementation": bridge, "case": r["case"],
                     "marshalled_bytes": r["marshalled_bytes"], "marshalled_objects": r["marshalled_objects"],
-                    "non_ascii_correction_ns": kind_ns,
+                    "non_ascii_correction_ns": kind_ns, "interleave_ns": core_ns if core else None,
                     "predicted_ns": value, "predicted_ci95_low_ns": low, "predicted_ci95_high_ns": high,
                     "measured_ns": r["overhead_ns"], "measured_ci95_low_ns": r.get("overhead_ci95_low_ns"),
                     "measured_ci95_high_ns": r.get("overhead_ci95_high_ns"), "agree": agree})

@@ -131,7 +131,7 @@ def timing_record(
             extra = inspect(args, result) or {}
             del result  # the heap during the samples must not hold it
             loops = 1 if elapsed >= params["min_sample_ns"] else calibrate_loops(f, args, params["min_sample_ns"], 2)
-        rust_loops = 0 if baseline is None else _calibrate_baseline(baseline, params["min_sample_ns"])
+        rust_loops = 0 if baseline is None else calibrate_baseline(baseline, params["min_sample_ns"])
     except Exception as exc:  # a document that fails to extract is reported, not timed
         return {"case": case, "error": f"{type(exc).__name__}: {exc}"}
     runs = params["warmups"] + params["samples"]
@@ -160,7 +160,7 @@ def timing_record(
     return record
 
 
-def _calibrate_baseline(baseline: Callable[[int], int], min_sample_ns: int) -> int:
+def calibrate_baseline(baseline: Callable[[int], int], min_sample_ns: int) -> int:
     """Smallest power of two of loops whose ``baseline(loops)`` lasts ≥ ``min_sample_ns``."""
     loops = 1
     while loops < MAX_LOOPS and baseline(loops) < min_sample_ns:

@@ -136,6 +136,19 @@ def test_a_page_faulting_probe_stays_out_of_the_fit_and_is_named():
     assert fit["per_byte_ci95_low_ns"] <= TRUE["per_byte"] <= fit["per_byte_ci95_high_ns"]
 
 
+def test_the_cores_one_call_at_a_time_cost_is_added_to_every_prediction_of_that_file():
+    calls = _synthetic_calls()
+    docs = [_probe("x.docx", 1000, 16, 0.0), _probe("y.docx", 1000, 16, 0.0)]
+    extra = [{"case": "x.docx", "interleave_ns": 2000.0, "interleave_ci95_low_ns": 1000.0,
+              "interleave_ci95_high_ns": 3000.0}]
+    preds = {p["case"]: p for p in costmodel.build(calls, docs, ["pyo3"], extra)["predictions"]}
+    x, y = preds["x.docx"], preds["y.docx"]
+    assert x["interleave_ns"] == 2000.0 and y["interleave_ns"] is None
+    assert x["predicted_ns"] == pytest.approx(y["predicted_ns"] + 2000.0)
+    half_x, half_y = (x["predicted_ci95_high_ns"] - x["predicted_ns"]), (y["predicted_ci95_high_ns"] - y["predicted_ns"])
+    assert half_x == pytest.approx((half_y**2 + 1000.0**2) ** 0.5)
+
+
 def test_predicted_vs_measured_renders_per_file_with_disagreement_marked():
     text = "\n".join(costreport.section_cost_model(report.Run(_document())))
     assert "Why \"overhead %\" depends on the work per call" in text

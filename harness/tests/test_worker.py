@@ -10,7 +10,7 @@ import pytest
 
 import bridgemark
 from bridgemark import suites, worker
-from bridgemark.suites import calls, extraction, inflate, memory, stress
+from bridgemark.suites import calls, extraction, inflate, interleave, memory, stress
 
 FAST = {"warmups": 1, "samples": 3, "min_sample_ns": 0}
 BAD = "/corpus/broken.docx"
@@ -190,6 +190,20 @@ def test_inflate_ratio_is_taken_per_pair_so_machine_states_cancel():
                             _timing("inflate:h.docx", [10.0, 20.0, 10.0, 20.0])]]}
     (rec,) = inflate.summarize(raw)
     assert rec["paired"] and (rec["ratio"], rec["ratio_ci95_low"], rec["ratio_ci95_high"]) == pytest.approx((3, 3, 3))
+
+
+def test_interleave_pairs_one_call_at_a_time_with_the_tight_loop():
+    def time_extract_file(path, loops):  # the core reports 120 ns per call alone, 100 in a loop
+        if path == BAD:
+            raise bridgemark.CorruptDocumentError("not a zip")
+        return 120 if loops == 1 else 100 * loops
+
+    bridge = SimpleNamespace(time_extract_file=time_extract_file)
+    raw = {"ctypes": [interleave.measure(bridge, FAST | {"min_sample_ns": 150}, ["f.docx", BAD])]}  # loops = 2
+    assert raw["ctypes"][0][1] == {"case": BAD, "error": "CorruptDocumentError: not a zip"}
+    (rec,) = [r for r in interleave.summarize(raw) if r["case"] == "f.docx"]
+    assert (rec["interleave_ns"], rec["interleave_ci95_low_ns"], rec["interleave_ci95_high_ns"]) == (20.0, 20.0, 20.0)
+    assert rec["rust_median_ns"] == 100.0 and rec["median_ns"] == 120.0 and "overhead_ns" not in rec
 
 
 def test_runner_rotates_the_order_each_round():

@@ -29,7 +29,7 @@ from typing import Any, Callable
 from bridgemark import worker
 
 #: Suite names in run and report order.
-NAMES: tuple[str, ...] = ("extraction", "fidelity", "inflate", "calls", "startup", "threads", "memory", "stress", "reliability")
+NAMES: tuple[str, ...] = ("extraction", "fidelity", "inflate", "interleave", "calls", "startup", "threads", "memory", "stress", "reliability")
 #: Status of an implementation that measured; others are "not built" or "failed".
 OK = "ok"
 
