@@ -26,7 +26,7 @@ use zip::result::ZipError;
 
 use crate::error::{ExtractionError, Result};
 use crate::limits::Config;
-use crate::xml::{Reader, Token};
+use crate::xml::{Reader, Token, attribute_value};
 
 /// Relationship type of the main document part (transitional and strict URIs end alike).
 const REL_OFFICE_DOCUMENT: &str = "/officeDocument";
@@ -217,20 +217,29 @@ impl<'a> Package<'a> {
             let (Token::Empty(e) | Token::Start(e)) = token else {
                 continue;
             };
-            if e.local() != "Relationship"
-                || e.attribute("TargetMode").as_deref() == Some("External")
-            {
+            if e.local() != "Relationship" {
                 continue;
             }
-            let value = |name| {
-                e.attribute(name)
-                    .map(|v| v.into_owned())
-                    .unwrap_or_default()
-            };
+            // One pass over the attributes; the first of each name counts (as `Tag::attribute`).
+            let [mut id, mut rel_type, mut target, mut mode] = [None; 4];
+            for (name, raw) in e.raw_attributes() {
+                let slot = match name {
+                    "Id" => &mut id,
+                    "Type" => &mut rel_type,
+                    "Target" => &mut target,
+                    "TargetMode" => &mut mode,
+                    _ => continue,
+                };
+                slot.get_or_insert(raw);
+            }
+            if mode.map(attribute_value).as_deref() == Some("External") {
+                continue;
+            }
+            let value = |raw: Option<&str>| raw.map(attribute_value).unwrap_or_default();
             rels.push(Relationship {
-                id: value("Id"),
-                rel_type: value("Type"),
-                target: resolve(dir, &value("Target")),
+                id: value(id).into_owned(),
+                rel_type: value(rel_type).into_owned(),
+                target: resolve(dir, &value(target)),
             });
         }
         Ok(rels)

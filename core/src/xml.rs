@@ -61,23 +61,42 @@ impl<'a> Tag<'a> {
     /// references decoded and whitespace characters turned into spaces (XML 1.0 §3.3.3);
     /// `None` when absent or when its markup is malformed.
     pub fn attribute(&self, local: &str) -> Option<Cow<'a, str>> {
-        let mut rest = self.attributes;
-        loop {
-            rest = rest.trim_start_matches(is_xml_space);
-            let eq = rest.find('=')?;
-            let name = rest[..eq].trim_end_matches(is_xml_space);
-            let after = rest[eq + 1..].trim_start_matches(is_xml_space);
-            let quote = *after.as_bytes().first()?;
-            if quote != b'"' && quote != b'\'' {
-                return None;
-            }
-            let len = memchr(quote, &after.as_bytes()[1..])?;
-            let raw = &after[1..1 + len];
-            if local_name(name) == local {
-                return Some(attribute_value(raw));
-            }
-            rest = &after[len + 2..];
+        self.raw_attributes()
+            .find(|&(name, _)| name == local)
+            .map(|(_, raw)| attribute_value(raw))
+    }
+
+    /// Every attribute in document order as `(local name, raw value)`: the value as
+    /// written between its quotes, not yet decoded ([`attribute_value`] does that); the
+    /// iteration stops at the first malformed attribute. For a caller that wants several
+    /// attributes of one tag in a single pass.
+    pub fn raw_attributes(&self) -> RawAttributes<'a> {
+        RawAttributes {
+            rest: self.attributes,
         }
+    }
+}
+
+/// The iterator of [`Tag::raw_attributes`].
+pub struct RawAttributes<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for RawAttributes<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let rest = self.rest.trim_start_matches(is_xml_space);
+        let eq = rest.find('=')?;
+        let name = rest[..eq].trim_end_matches(is_xml_space);
+        let after = rest[eq + 1..].trim_start_matches(is_xml_space);
+        let quote = *after.as_bytes().first()?;
+        if quote != b'"' && quote != b'\'' {
+            return None;
+        }
+        let len = memchr(quote, &after.as_bytes()[1..])?;
+        self.rest = &after[len + 2..];
+        Some((local_name(name), &after[1..1 + len]))
     }
 }
 
@@ -94,7 +113,7 @@ fn is_xml_space(c: char) -> bool {
 
 /// An attribute value as XML 1.0 §3.3.3 normalises it: literal line ends and tabs
 /// become spaces, then references are decoded (so `&#9;` stays a tab).
-fn attribute_value(raw: &str) -> Cow<'_, str> {
+pub fn attribute_value(raw: &str) -> Cow<'_, str> {
     if !raw
         .bytes()
         .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))

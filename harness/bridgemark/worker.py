@@ -105,7 +105,7 @@ def timing_record(
     args: tuple,
     params: dict,
     inspect: Callable[[tuple, Any], dict | None] | None = None,
-    baseline: Callable[[int], int] | None = None,
+    baseline: tuple[str, Callable[[int], int]] | None = None,
 ) -> dict[str, Any]:
     """Calibrates, runs ``params["warmups"]`` discarded and ``params["samples"]`` kept samples.
 
@@ -114,13 +114,15 @@ def timing_record(
     ``inspect``: called with ``args`` and the result of the calibration's first call (the loops = 1
     step, so no extra call is made); the dict it returns (e.g. :func:`bridgemark.costmodel.call_size`) is merged
     into the record.
-    ``baseline``: ``loops → elapsed ns`` of the same work done ``loops`` times with no bridge
-    (the in-process direct-Rust loop). Its loops are calibrated alike and its samples alternate
-    with ``f``'s (ABBA order: pair ``i`` runs ``f`` first when ``i`` is even), so that sample ``i``
-    of both was taken in the same state of the machine; the record gains ``rust_loops``,
-    ``rust_warmup_ns_per_iter`` and ``rust_samples_ns_per_iter`` (paired with ``f``'s by index).
+    ``baseline``: ``(name, loops → elapsed ns)``: the same work done ``loops`` times another way
+    in this process (``"rust"``: the core's own loop; ``"pyo3"``: the reference bridge, for a
+    peer). Its loops are calibrated alike and its samples alternate with ``f``'s (ABBA order:
+    pair ``i`` runs ``f`` first when ``i`` is even), so that sample ``i`` of both was taken in the
+    same state of the machine; the record gains ``{name}_loops``, ``{name}_warmup_ns_per_iter``
+    and ``{name}_samples_ns_per_iter`` (paired with ``f``'s by index).
     """
     extra: dict[str, Any] = {}
+    name, other = baseline if baseline is not None else ("", None)
     try:
         if inspect is None or f is None:
             loops = calibrate_loops(f, args, params["min_sample_ns"])
@@ -131,21 +133,21 @@ def timing_record(
             extra = inspect(args, result) or {}
             del result  # the heap during the samples must not hold it
             loops = 1 if elapsed >= params["min_sample_ns"] else calibrate_loops(f, args, params["min_sample_ns"], 2)
-        rust_loops = 0 if baseline is None else calibrate_baseline(baseline, params["min_sample_ns"])
+        other_loops = 0 if other is None else calibrate_baseline(other, params["min_sample_ns"])
     except Exception as exc:  # a document that fails to extract is reported, not timed
         return {"case": case, "error": f"{type(exc).__name__}: {exc}"}
     runs = params["warmups"] + params["samples"]
     per_iter: list[float] = []
-    rust_per_iter: list[float] = []
+    other_per_iter: list[float] = []
     faults = 0
     for i in range(runs):
-        if baseline is not None and i % 2:
-            rust_per_iter.append(baseline(rust_loops) / rust_loops)
+        if other is not None and i % 2:
+            other_per_iter.append(other(other_loops) / other_loops)
         faults_before = minor_faults()
         per_iter.append(time_loop(f, args, loops) / loops)
         faults += minor_faults() - faults_before
-        if baseline is not None and not i % 2:
-            rust_per_iter.append(baseline(rust_loops) / rust_loops)
+        if other is not None and not i % 2:
+            other_per_iter.append(other(other_loops) / other_loops)
     record = {
         "case": case,
         "loops": loops,
@@ -154,9 +156,9 @@ def timing_record(
         "minor_faults_per_iter": faults / (loops * max(runs, 1)),
         **extra,
     }
-    if baseline is not None:
-        record |= {"rust_loops": rust_loops, "rust_warmup_ns_per_iter": rust_per_iter[: params["warmups"]],
-                   "rust_samples_ns_per_iter": rust_per_iter[params["warmups"] :]}
+    if other is not None:
+        record |= {f"{name}_loops": other_loops, f"{name}_warmup_ns_per_iter": other_per_iter[: params["warmups"]],
+                   f"{name}_samples_ns_per_iter": other_per_iter[params["warmups"] :]}
     return record
 
 

@@ -159,6 +159,19 @@ def test_peer_ratios_are_medians_over_files_of_per_file_ratios():
     assert ("kreuzberg", "pdf files") not in by_key  # its only PDF failed
 
 
+def test_a_peers_paired_samples_give_its_per_file_ratio_whatever_the_machine_state():
+    from bridgemark.suites.extraction import peer_ratios
+
+    # In kreuzberg's worker, pyo3 alternates with it; the machine's speed halves every other
+    # pair, kreuzberg stays 10× pyo3 in each pair. pyo3's own workers ran at another speed.
+    pooled = {("pyo3", "a.docx"): _timing("pyo3", "a.docx", 50.0),
+              ("kreuzberg", "a.docx"): _timing("kreuzberg", "a.docx", 1500.0)
+              | {"samples_ns_per_iter": [[1000.0, 2000.0], [1000.0, 2000.0]],
+                 "pyo3_samples_ns_per_iter": [[100.0, 200.0], [100.0, 200.0]]}}
+    (rec,) = peer_ratios(pooled)
+    assert rec["paired"] and rec["ratios"] == {"a.docx": pytest.approx(10.0)}
+
+
 def test_fidelity_summary_counts_passed_failed_and_declined_per_kind():
     from bridgemark.suites.fidelity import summarize
 

@@ -80,7 +80,7 @@ def test_a_paired_baseline_alternates_with_the_bridge_sample_for_sample(fake):
         order.append("rust")
         return 1000 * loops
 
-    rec = worker.timing_record("f.docx", extract, ("f.docx",), FAST, baseline=baseline)
+    rec = worker.timing_record("f.docx", extract, ("f.docx",), FAST, baseline=("rust", baseline))
     # After one calibration call each: pairs AB, BA, AB, BA (ABBA), warm-up pair first.
     assert order == ["bridge", "rust"] + ["bridge", "rust", "rust", "bridge", "bridge", "rust", "rust", "bridge"]
     assert rec["rust_loops"] == 1 and rec["rust_warmup_ns_per_iter"] == [1000.0]

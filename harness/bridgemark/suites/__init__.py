@@ -176,20 +176,28 @@ def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dic
     return out
 
 
+#: Names of the paired samples a timing record may carry (:func:`bridgemark.worker.timing_record`'s
+#: ``baseline``): the core's own loop in the worker, and the reference bridge in a peer's worker.
+PAIRED: tuple[str, ...] = ("rust", "pyo3")
+
+
 def _paired_baseline(rs: list[dict]) -> dict[str, Any]:
-    """The in-process Rust samples of one (implementation, case) when every process took them
-    (:func:`bridgemark.worker.timing_record`'s ``baseline``): ``rust_median_ns`` (+ ci95),
-    ``rust_samples_ns_per_iter`` (per process) and the paired overhead ``overhead_ns`` /
-    ``overhead_pct`` (+ ci95, :func:`bridgemark.stats.paired_difference_ci`), with
-    ``overhead_method: "paired"``; ``{}`` otherwise."""
+    """The paired samples of one (implementation, case) when every process took them:
+    ``{name}_samples_ns_per_iter`` (per process) and ``{name}_median_ns`` (+ ci95) for each name
+    of :data:`PAIRED`; for ``rust`` also the paired overhead ``overhead_ns`` / ``overhead_pct``
+    (+ ci95, :func:`bridgemark.stats.paired_difference_ci`), with ``overhead_method: "paired"``."""
     from bridgemark import stats
 
-    if not rs or not all("rust_samples_ns_per_iter" in r for r in rs):
-        return {}
-    x, y = [r["samples_ns_per_iter"] for r in rs], [r["rust_samples_ns_per_iter"] for r in rs]
-    diff, pct = stats.paired_difference_ci(x, y)
-    return ({"rust_samples_ns_per_iter": y, **stats.median_ci(y).fields("rust_median", "ns"), "overhead_method": "paired"}
-            | diff.fields("overhead", "ns") | pct.fields("overhead", "pct"))
+    out: dict[str, Any] = {}
+    for name in PAIRED:
+        if not rs or not all(f"{name}_samples_ns_per_iter" in r for r in rs):
+            continue
+        x, y = [r["samples_ns_per_iter"] for r in rs], [r[f"{name}_samples_ns_per_iter"] for r in rs]
+        out |= {f"{name}_samples_ns_per_iter": y, **stats.median_ci(y).fields(f"{name}_median", "ns")}
+        if name == "rust":
+            diff, pct = stats.paired_difference_ci(x, y)
+            out |= {"overhead_method": "paired"} | diff.fields("overhead", "ns") | pct.fields("overhead", "pct")
+    return out
 
 
 def with_overhead(pooled: dict[tuple[str, str], dict[str, Any]], exclude: tuple[str, ...] = ()) -> list[dict]:

@@ -56,16 +56,23 @@ def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
     taken from the calibration's first call: no extra call) and, for bridges and ``pure_python``,
     the paired in-process Rust samples (``rust_samples_ns_per_iter``);
     a file whose type the implementation does not read (a peer's ``SUFFIXES``) is
-    recorded as ``{"case", "skipped": reason}``, not timed (peers get no Rust pairing)."""
+    recorded as ``{"case", "skipped": reason}``, not timed. A peer's samples alternate with the
+    reference bridge's (:data:`PEER_REFERENCE`, loaded in the peer's worker) instead of Rust's."""
     f = bridge.extract_file
     suffixes = getattr(bridge, "SUFFIXES", None)
-    if suffixes is not None:
-        return [worker.timing_record(path, f, (path,), params, costmodel.call_size) if path.endswith(suffixes)
-                else {"case": path, "skipped": f"reads {', '.join(suffixes)} only"} for path in cases]
+    if suffixes is not None:  # a peer: paired with the reference bridge in its own process
+        from bridgemark import load
+
+        ref = load(PEER_REFERENCE).extract_file
+        return [worker.timing_record(path, f, (path,), params, costmodel.call_size, baseline=(
+                    PEER_REFERENCE, lambda loops, path=path: worker.time_loop(ref, (path,), loops)))
+                if path.endswith(suffixes) else {"case": path, "skipped": f"reads {', '.join(suffixes)} only"}
+                for path in cases]
     from bridgemark_ctypes import time_extract_file
 
     return [worker.timing_record(path, f, (path,), params, costmodel.call_size,
-                                 baseline=lambda loops, path=path: time_extract_file(path, loops)) for path in cases]
+                                 baseline=("rust", lambda loops, path=path: time_extract_file(path, loops)))
+            for path in cases]
 
 
 def summarize(raw: dict[str, list[list[dict]]]) -> list[dict]:
@@ -86,11 +93,14 @@ PEER_REFERENCE = "pyo3"
 
 
 def peer_ratios(pooled: dict[tuple[str, str], dict[str, Any]]) -> list[dict]:
-    """Per peer and file type: median over files of median(peer) / median(pyo3) per file,
-    with a 95% bootstrap interval over files; > 1 means bridgemark is faster.
+    """Per peer and file type: median over files of the per-file ratio peer / pyo3, with a 95%
+    bootstrap interval over files; > 1 means bridgemark is faster. The per-file ratio is the
+    median over pairs of peer / pyo3 when the peer's workers sampled pyo3 alternately with
+    themselves (``pyo3_samples_ns_per_iter``: one state of the machine per pair), else
+    median(peer) / median(pyo3) across their own processes.
 
     Records: ``{"implementation": peer, "case": "docx files" | "pdf files", "kind": "peer_ratio",
-    "reference", "median_ratio", "median_ratio_ci95_low/high", "n_files", "ratios": {file: ratio}}``.
+    "reference", "paired", "median_ratio", "median_ratio_ci95_low/high", "n_files", "ratios": {file: ratio}}``.
     """
     from bridgemark import stats
     from bridgemark.registry import PEERS
@@ -98,16 +108,25 @@ def peer_ratios(pooled: dict[tuple[str, str], dict[str, Any]]) -> list[dict]:
     out = []
     for peer in PEERS:
         for ext in ("docx", "pdf"):
-            ratios = {}
+            ratios, paired = {}, []
             for (impl, case), rec in pooled.items():
-                ref = pooled.get((PEER_REFERENCE, case))
-                if impl == peer and case.endswith(f".{ext}") and ref and "median_ns" in rec and "median_ns" in ref:
-                    ratios[case] = rec["median_ns"] / ref["median_ns"]
+                if impl != peer or not case.endswith(f".{ext}") or "median_ns" not in rec:
+                    continue
+                if f"{PEER_REFERENCE}_samples_ns_per_iter" in rec:
+                    _, pct = stats.paired_difference_ci(rec["samples_ns_per_iter"],
+                                                        rec[f"{PEER_REFERENCE}_samples_ns_per_iter"])
+                    ratios[case] = 1 + pct.value / 100
+                    paired.append(case)
+                elif "median_ns" in pooled.get((PEER_REFERENCE, case), {}):
+                    ratios[case] = rec["median_ns"] / pooled[PEER_REFERENCE, case]["median_ns"]
             if ratios:
                 est = stats.median_ci([[r] for r in ratios.values()])
+                all_paired = len(paired) == len(ratios)
                 out.append({"implementation": peer, "case": f"{ext} files", "kind": "peer_ratio",
-                            "reference": PEER_REFERENCE, "method": "median over files of per-file ratios of medians; "
-                            "95% CI: bootstrap over files", "median_ratio": est.value,
+                            "reference": PEER_REFERENCE, "paired": all_paired, "method": (
+                                f"per file: median over pairs of {peer} / {PEER_REFERENCE}, sampled alternately (ABBA) "
+                                f"in {peer}'s worker processes" if all_paired else "per file: ratio of medians")
+                            + "; median over files, 95% CI: bootstrap over files", "median_ratio": est.value,
                             "median_ratio_ci95_low": est.low, "median_ratio_ci95_high": est.high,
                             "n_files": len(ratios), "ratios": ratios})
     return out
