@@ -235,11 +235,13 @@ impl<'a> Package<'a> {
             if mode.map(attribute_value).as_deref() == Some("External") {
                 continue;
             }
-            let value = |raw: Option<&str>| raw.map(attribute_value).unwrap_or_default();
+            let value = |raw: Option<&str>| {
+                raw.map_or_else(String::new, |r| attribute_value(r).into_owned())
+            };
             rels.push(Relationship {
-                id: value(id).into_owned(),
-                rel_type: value(rel_type).into_owned(),
-                target: resolve(dir, &value(target)),
+                id: value(id),
+                rel_type: value(rel_type),
+                target: resolve(dir, &target.map(attribute_value).unwrap_or_default()),
             });
         }
         Ok(rels)

@@ -105,7 +105,7 @@ def timing_record(
     args: tuple,
     params: dict,
     inspect: Callable[[tuple, Any], dict | None] | None = None,
-    baseline: tuple[str, Callable[[int], int]] | None = None,
+    baseline: tuple[str, Callable[[int], int], bool] | None = None,
 ) -> dict[str, Any]:
     """Calibrates, runs ``params["warmups"]`` discarded and ``params["samples"]`` kept samples.
 
@@ -114,15 +114,17 @@ def timing_record(
     ``inspect``: called with ``args`` and the result of the calibration's first call (the loops = 1
     step, so no extra call is made); the dict it returns (e.g. :func:`bridgemark.costmodel.call_size`) is merged
     into the record.
-    ``baseline``: ``(name, loops → elapsed ns)``: the same work done ``loops`` times another way
-    in this process (``"rust"``: the core's own loop; ``"pyo3"``: the reference bridge, for a
-    peer). Its loops are calibrated alike and its samples alternate with ``f``'s (ABBA order:
-    pair ``i`` runs ``f`` first when ``i`` is even), so that sample ``i`` of both was taken in the
-    same state of the machine; the record gains ``{name}_loops``, ``{name}_warmup_ns_per_iter``
+    ``baseline``: ``(name, loops → elapsed ns, calibrate)``: the same work done ``loops`` times
+    another way in this process (``"rust"``: the core's own loop; ``"pyo3"``: the reference
+    bridge, for a peer). Its loops are calibrated alike when ``calibrate``, else they are ``f``'s
+    (the same number of calls per sample: for a baseline no slower than ``f`` whose sample has no
+    per-call overhead to amortise, such as one ctypes call around a Rust loop). Its samples alternate with ``f``'s (ABBA
+    order: pair ``i`` runs ``f`` first when ``i`` is even), so that sample ``i`` of both was taken in
+    the same state of the machine; the record gains ``{name}_loops``, ``{name}_warmup_ns_per_iter``
     and ``{name}_samples_ns_per_iter`` (paired with ``f``'s by index).
     """
     extra: dict[str, Any] = {}
-    name, other = baseline if baseline is not None else ("", None)
+    name, other, calibrate = baseline if baseline is not None else ("", None, False)
     try:
         if inspect is None or f is None:
             loops = calibrate_loops(f, args, params["min_sample_ns"])
@@ -133,7 +135,7 @@ def timing_record(
             extra = inspect(args, result) or {}
             del result  # the heap during the samples must not hold it
             loops = 1 if elapsed >= params["min_sample_ns"] else calibrate_loops(f, args, params["min_sample_ns"], 2)
-        other_loops = 0 if other is None else calibrate_baseline(other, params["min_sample_ns"])
+        other_loops = calibrate_baseline(other, params["min_sample_ns"]) if other is not None and calibrate else loops
     except Exception as exc:  # a document that fails to extract is reported, not timed
         return {"case": case, "error": f"{type(exc).__name__}: {exc}"}
     runs = params["warmups"] + params["samples"]

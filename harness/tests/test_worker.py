@@ -80,9 +80,12 @@ def test_a_paired_baseline_alternates_with_the_bridge_sample_for_sample(fake):
         order.append("rust")
         return 1000 * loops
 
-    rec = worker.timing_record("f.docx", extract, ("f.docx",), FAST, baseline=("rust", baseline))
+    rec = worker.timing_record("f.docx", extract, ("f.docx",), FAST, baseline=("rust", baseline, True))
     # After one calibration call each: pairs AB, BA, AB, BA (ABBA), warm-up pair first.
     assert order == ["bridge", "rust"] + ["bridge", "rust", "rust", "bridge", "bridge", "rust", "rust", "bridge"]
+    order.clear()
+    worker.timing_record("f.docx", extract, ("f.docx",), FAST, baseline=("rust", baseline, False))
+    assert order[:2] == ["bridge", "bridge"]  # no calibration of its own: the bridge's loops
     assert rec["rust_loops"] == 1 and rec["rust_warmup_ns_per_iter"] == [1000.0]
     assert rec["rust_samples_ns_per_iter"] == [1000.0] * 3 and len(rec["samples_ns_per_iter"]) == 3
 

@@ -37,8 +37,8 @@ METHOD = (
     "calibration runs and `warmups` samples are discarded as warm-up), `samples` per process, `processes` fresh worker processes per "
     "implementation, interleaved; figure = median ns per call with a 95% bootstrap CI. Overhead of a bridge "
     "(and of pure_python), paired in its own process: each sample alternates (ABBA) with a sample of the "
-    "core's own extract_file loop timed in Rust in the same process (bm_time_extract_file, loops calibrated "
-    "alike); overhead = median over pairs of (bridge − in-process Rust) ns per call, and of (bridge / "
+    "core's own extract_file loop timed in Rust in the same process (bm_time_extract_file, the same number of "
+    "calls); overhead = median over pairs of (bridge − in-process Rust) ns per call, and of (bridge / "
     "in-process Rust − 1) in %, 95% two-stage bootstrap CI over processes and pairs. direct_rust: the bench "
     "binary in a process of its own (no interpreter)."
 )
@@ -65,13 +65,13 @@ def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
 
         ref = load(PEER_REFERENCE).extract_file
         return [worker.timing_record(path, f, (path,), params, costmodel.call_size, baseline=(
-                    PEER_REFERENCE, lambda loops, path=path: worker.time_loop(ref, (path,), loops)))
+                    PEER_REFERENCE, lambda loops, path=path: worker.time_loop(ref, (path,), loops), True))
                 if path.endswith(suffixes) else {"case": path, "skipped": f"reads {', '.join(suffixes)} only"}
                 for path in cases]
     from bridgemark_ctypes import time_extract_file
 
     return [worker.timing_record(path, f, (path,), params, costmodel.call_size,
-                                 baseline=("rust", lambda loops, path=path: time_extract_file(path, loops)))
+                                 baseline=("rust", lambda loops, path=path: time_extract_file(path, loops), False))
             for path in cases]
 
 

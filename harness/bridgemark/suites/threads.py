@@ -24,7 +24,7 @@ from bridgemark.corpus import SEED_FILES, generated_name
 #: Who is measured: the bridges and the pure-Python baseline (direct Rust has no GIL).
 IMPLEMENTATIONS: tuple[str, ...] = ("capi", "pyo3", "pybind11", "cffi_api", "cffi_abi", "ctypes", "pure_python")
 PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 1, "samples": 4, "window_ms": 250},
+    "full": {"processes": 1, "samples": 3, "window_ms": 250},
     "quick": {"processes": 1, "samples": 3, "window_ms": 150},
 }
 THREADS: tuple[int, ...] = (1, 2)
