@@ -134,7 +134,8 @@ def timing_record(
             elapsed = time.perf_counter_ns() - t0
             extra = inspect(args, result) or {}
             del result  # the heap during the samples must not hold it
-            loops = 1 if elapsed >= params["min_sample_ns"] else calibrate_loops(f, args, params["min_sample_ns"], 2)
+            loops = 1 if elapsed >= params["min_sample_ns"] else calibrate_loops(
+                f, args, params["min_sample_ns"], _first_guess(params["min_sample_ns"], elapsed))
         other_loops = calibrate_baseline(other, params["min_sample_ns"]) if other is not None and calibrate else loops
     except Exception as exc:  # a document that fails to extract is reported, not timed
         return {"case": case, "error": f"{type(exc).__name__}: {exc}"}
@@ -162,6 +163,14 @@ def timing_record(
         record |= {f"{name}_loops": other_loops, f"{name}_warmup_ns_per_iter": other_per_iter[: params["warmups"]],
                    f"{name}_samples_ns_per_iter": other_per_iter[params["warmups"] :]}
     return record
+
+
+def _first_guess(min_sample_ns: int, first_call_ns: int) -> int:
+    """Where the doubling may start: the largest power of two of loops that the first call's
+    time says cannot reach ``min_sample_ns`` yet (at least 2). A first call is no faster than
+    the steady state (cold caches), so the doubling still ends at the smallest power of two
+    that reaches the minimum, a step or two sooner than from 2."""
+    return max(2, 1 << max(0, (min_sample_ns // max(first_call_ns, 1)).bit_length() - 1))
 
 
 def calibrate_baseline(baseline: Callable[[int], int], min_sample_ns: int) -> int:

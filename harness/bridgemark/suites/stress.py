@@ -16,14 +16,14 @@ from typing import Any
 
 from bridgemark import worker
 
-#: Full run: 12 s per implementation (was 30 s, then 22 s: every second × 8 implementations pays
-#: for other suites — the calls suite's non-ASCII echo cases, the startup suite, the memory
-#: suite's tracemalloc series, the 10/30 kB echo cases, the memcpy cases, and the extraction
-#: suite's paired in-process Rust samples and the interleave suite (~+100 s)), so a fresh clone's
-#: `make compare` stays within its 15 minutes. 12 windows of 1 s still give the RSS slope 10
-#: degrees of freedom.
+#: Full run: 8 s per implementation (was 30 s, then 22 s, then 12 s: every second × 8
+#: implementations pays for other suites — the calls suite's non-ASCII and 10/30 kB echo cases,
+#: the startup suite, the memory suite's tracemalloc series, the memcpy cases, the extraction
+#: suite's paired samples and the interleave suite — so that a fresh clone's `make compare`
+#: stays within its 15 minutes; with 12 s it took 916 s). 16 windows of 0.5 s give the RSS
+#: slope 14 degrees of freedom.
 PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 1, "duration_ms": 12_000, "window_ms": 1_000},
+    "full": {"processes": 1, "duration_ms": 8_000, "window_ms": 500},
     "quick": {"processes": 1, "duration_ms": 3_000, "window_ms": 250},
 }
 METHOD = (
