@@ -64,6 +64,12 @@ def test_calibration_with_no_minimum_uses_one_loop(fake):
     assert worker.calibrate_loops(fake.noop, (), 0) == 1
 
 
+def test_calibration_starts_below_the_loops_the_first_call_says_are_needed():
+    # 10 ms of 50 µs calls need 200 loops: start at 128, so the doubling ends at 256 as from 2.
+    assert worker._first_guess(10_000_000, 50_000) == 128
+    assert worker._first_guess(10_000_000, 9_000_000) == 2 and worker._first_guess(10_000_000, 0) >= 2
+
+
 def test_timing_record_keeps_samples_and_discards_warmups(fake):
     rec = worker.timing_record("noop", fake.noop, (), FAST)
     assert rec["case"] == "noop" and rec["loops"] == 1
