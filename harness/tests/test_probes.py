@@ -68,3 +68,17 @@ def test_the_in_process_rust_baseline_times_the_core_and_raises_the_bridges_erro
     assert time_extract_file(documents()[0], 2) > 0
     with pytest.raises(FileNotFoundError):
         time_extract_file("/nonexistent/bridgemark.docx", 1)
+
+
+@pytest.mark.parametrize("case", ["noop", "add", "echo:1000:cjk", "make_result:1000:1", "spin:1000"])
+def test_the_in_process_rust_probes_run_every_calls_case(case):
+    from bridgemark_ctypes import time_probe  # the C ABI's timing export (not a probe)
+
+    assert time_probe(case, 3) > 0
+
+
+def test_an_unknown_probe_case_is_a_value_error():
+    from bridgemark_ctypes import time_probe
+
+    with pytest.raises(ValueError):
+        time_probe("loop", 1)

@@ -114,6 +114,9 @@ def test_calls_suite_measures_every_case(fake):
     records = calls.measure(fake, FAST, list(calls.CASES))
     assert [r["case"] for r in records] == list(calls.CASES)
     assert all("samples_ns_per_iter" in r for r in records if r["case"] not in calls.MEMCPY_CASES)
+    # Every probe is paired with itself looped in Rust in the worker; the empty loop is not.
+    paired = {r["case"] for r in records if "rust_samples_ns_per_iter" in r}
+    assert paired == set(calls.CASES) - set(calls.MEMCPY_CASES) - {"loop"}
 
 
 def test_memcpy_cases_are_direct_rust_only_and_skipped_by_bridges(fake):

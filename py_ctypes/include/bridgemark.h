@@ -371,4 +371,18 @@ bm_status bm_time_extract_file(const uint8_t *path,
                                uint64_t loops,
                                uint64_t *elapsed_ns);
 
+/**
+ * Runs the probe named `case` (UTF-8: `noop`, `add`, `echo:N[:ALPHABET]`,
+ * `make_result:C:T`, `spin:N`, as the harness names its cases) `loops` times in Rust and
+ * writes the elapsed monotonic-clock nanoseconds of the whole loop to `*elapsed_ns`.
+ * Errors: `BM_INVALID_ARGUMENT` for an unknown case (then `*elapsed_ns` is untouched).
+ *
+ * # Safety
+ * `case` points to `case_len` readable bytes; `elapsed_ns` is a writable `uint64_t *` slot.
+ */
+bm_status bm_time_probe(const uint8_t *case_,
+                        size_t case_len,
+                        uint64_t loops,
+                        uint64_t *elapsed_ns);
+
 #endif  /* BRIDGEMARK_H */

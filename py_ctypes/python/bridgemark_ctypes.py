@@ -117,6 +117,7 @@ _last_error = _fn("bm_last_error", (), bm_str)
 _panic = _fn("bm_panic", (c_char_p, c_size_t), c_uint32)
 _leak = _fn("bm_leak", (c_size_t,), c_uint32)
 _time_extract_file = _fn("bm_time_extract_file", (c_char_p, c_size_t, _config_p, c_uint64, POINTER(c_uint64)), c_uint32)
+_time_probe = _fn("bm_time_probe", (c_char_p, c_size_t, c_uint64, POINTER(c_uint64)), c_uint32)
 _default = _fn("bm_config_default", (), bm_config)()
 #: The core's limits (``Config::DEFAULT``), used when a password comes without a config.
 _DEFAULT_LIMITS = tuple(
@@ -281,6 +282,24 @@ def time_extract_file(path: str | bytes | os.PathLike, loops: int) -> int:
     """
     raw, elapsed = os.fsencode(path), c_uint64()
     status = _time_extract_file(raw, len(raw), None, loops, elapsed)
+    if status:
+        raise _error(status)
+    return elapsed.value
+
+
+def time_probe(case: str, loops: int) -> int:
+    """A probe looped in Rust inside this process (not a bridge call, not in ``__all__``).
+
+    ``bm_time_probe``: the probe named ``case`` (``noop``, ``add``, ``echo:N[:ALPHABET]``,
+    ``make_result:C:T``, ``spin:N``: the calls suite's names) runs ``loops`` times in Rust;
+    returns the elapsed ns of the whole loop. The calls suite alternates it with the bridge's
+    samples of the same probe.
+
+    Raises:
+        ValueError: an unknown case.
+    """
+    raw, elapsed = case.encode(), c_uint64()
+    status = _time_probe(raw, len(raw), loops, elapsed)
     if status:
         raise _error(status)
     return elapsed.value

@@ -424,3 +424,17 @@ fn time_extract_file_times_a_readable_file_and_reports_errors_without_writing() 
     assert_eq!(status, bm_status::BM_OK, "{}", last_error());
     assert!(elapsed > 0 && elapsed < u64::MAX);
 }
+
+#[test]
+fn time_probe_runs_named_probes_and_refuses_unknown_cases_without_writing() {
+    let mut elapsed = u64::MAX;
+    for bad in [&b"loop"[..], b"echo:9:klingon", b"\xff"] {
+        let status = unsafe { bm_time_probe(bad.as_ptr(), bad.len(), 1, &mut elapsed) };
+        assert_eq!(status, bm_status::BM_INVALID_ARGUMENT, "{bad:?}");
+        assert_eq!(elapsed, u64::MAX, "out-parameter written on error");
+    }
+    let case = b"spin:1000";
+    let status = unsafe { bm_time_probe(case.as_ptr(), case.len(), 10, &mut elapsed) };
+    assert_eq!(status, bm_status::BM_OK, "{}", last_error());
+    assert!(elapsed >= 10 * 1000, "10 spins of 1 µs took {elapsed} ns");
+}

@@ -1,6 +1,9 @@
-//! `bm_time_extract_file`: the direct-Rust baseline timed inside the caller's process
-//! (`bridgemark_core::timing`), for the harness's paired extraction samples. Not a
-//! bridge call: one call runs the core's loop and returns only a duration.
+//! `bm_time_extract_file`, `bm_time_probe`: the direct-Rust baseline timed inside the
+//! caller's process (`bridgemark_core::timing`), for the harness's paired samples. Not
+//! bridge calls: one call runs the core's loop and returns only a duration.
+
+use bridgemark_core::ExtractionError;
+use bridgemark_core::timing::Probe;
 
 use crate::extract::{bytes, os_path};
 use crate::limits::{bm_config, to_core};
@@ -28,5 +31,29 @@ pub unsafe extern "C" fn bm_time_extract_file(
         let raw = unsafe { bytes(path, path_len, "path") }?;
         let config = unsafe { to_core(config) }?;
         bridgemark_core::timing::time_extract_file(&os_path(raw), &config, loops)
+    })
+}
+
+/// Runs the probe named `case` (UTF-8: `noop`, `add`, `echo:N[:ALPHABET]`,
+/// `make_result:C:T`, `spin:N`, as the harness names its cases) `loops` times in Rust and
+/// writes the elapsed monotonic-clock nanoseconds of the whole loop to `*elapsed_ns`.
+/// Errors: `BM_INVALID_ARGUMENT` for an unknown case (then `*elapsed_ns` is untouched).
+///
+/// # Safety
+/// `case` points to `case_len` readable bytes; `elapsed_ns` is a writable `uint64_t *` slot.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn bm_time_probe(
+    case: *const u8,
+    case_len: usize,
+    loops: u64,
+    elapsed_ns: *mut u64,
+) -> bm_status {
+    run(elapsed_ns, || {
+        let raw = unsafe { bytes(case, case_len, "case") }?;
+        let probe = std::str::from_utf8(raw)
+            .ok()
+            .and_then(Probe::parse)
+            .ok_or_else(|| ExtractionError::invalid_argument("unknown probe case"))?;
+        Ok(probe.time(loops))
     })
 }

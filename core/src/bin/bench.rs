@@ -28,7 +28,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use bridgemark_core::timing::time_loop;
+use bridgemark_core::timing::{Probe, time_loop};
 use bridgemark_core::{Config, ErrorKind, docx, extract_bytes, extract_file, probe};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -51,8 +51,14 @@ struct Params {
 
 /// Loops per sample: doubled from 1 until one sample of `f` lasts `p.min_sample_ns`.
 fn calibrate<F: FnMut()>(f: &mut F, p: &Params) -> u64 {
+    calibrate_with(&mut |loops| time_loop(f, loops), p)
+}
+
+/// Loops per sample for `run` (`loops` → elapsed ns): doubled from 1 until one sample lasts
+/// `p.min_sample_ns`.
+fn calibrate_with<G: FnMut(u64) -> u64>(run: &mut G, p: &Params) -> u64 {
     let mut loops = 1;
-    while loops < MAX_LOOPS && time_loop(f, loops) < p.min_sample_ns {
+    while loops < MAX_LOOPS && run(loops) < p.min_sample_ns {
         loops *= 2;
     }
     loops
@@ -67,10 +73,15 @@ fn record(case: &str, p: &Params, loops: u64, per_iter: &[f64], faults: u64) -> 
 
 /// The timing record of one case (pyperf's method: calibrate, warm up, sample).
 fn timing<F: FnMut()>(case: &str, p: &Params, mut f: F) -> Value {
-    let loops = calibrate(&mut f, p);
+    timing_with(case, p, |loops| time_loop(&mut f, loops))
+}
+
+/// [`timing`] for a case that times its own loop (`loops` → elapsed ns).
+fn timing_with<G: FnMut(u64) -> u64>(case: &str, p: &Params, mut run: G) -> Value {
+    let loops = calibrate_with(&mut run, p);
     let faults_before = minor_faults();
     let per_iter: Vec<f64> = (0..p.warmups + p.samples)
-        .map(|_| time_loop(&mut f, loops) as f64 / loops as f64)
+        .map(|_| run(loops) as f64 / loops as f64)
         .collect();
     record(
         case,
@@ -196,23 +207,19 @@ fn inflate(p: &Params, cases: &[String]) -> Vec<Value> {
     out
 }
 
-/// The `echo` payload of about `n_bytes` UTF-8 bytes (as `costmodel.payload` in the harness):
-/// one character repeated `n_bytes / its UTF-8 length` times; `None` for an unknown alphabet.
-fn echo_payload(n_bytes: usize, alphabet: Option<&str>) -> Option<String> {
-    let c = match alphabet {
-        None => 'x',
-        Some("latin1") => 'é',
-        Some("cjk") => '中',
-        Some("emoji") => '😀',
-        Some(_) => return None,
-    };
-    Some(c.to_string().repeat(n_bytes / c.len_utf8()))
-}
-
 fn calls(p: &Params, cases: &[String]) -> Result<Vec<Value>, String> {
     cases
         .iter()
         .map(|case| {
+            // The probes (`bridgemark_core::timing::Probe`, as `bm_time_probe` runs them in a
+            // bridge's worker). An echo payload is allocated once, when parsed, just before the
+            // loop, and every call's copy right behind it: the relation of a `str` an interpreter
+            // has just built and the String Rust copies it into (the harness's sizes keep that
+            // distance away from the `memcpy:N:D` window; `harness/bridgemark/suites/calls.py`,
+            // ECHO_BYTES).
+            if let Some(probe) = Probe::parse(case) {
+                return Ok(timing_with(case, p, |loops| probe.time(loops)));
+            }
             let parts: Vec<&str> = case.split(':').collect();
             let num = |i: usize| {
                 parts[i]
@@ -221,30 +228,6 @@ fn calls(p: &Params, cases: &[String]) -> Result<Vec<Value>, String> {
             };
             Ok(match parts[..] {
                 ["loop"] => timing(case, p, || black_box(())),
-                ["noop"] => {
-                    let f = black_box(probe::noop as fn());
-                    timing(case, p, f)
-                }
-                ["add"] => timing(case, p, || {
-                    black_box(probe::add(black_box(1), black_box(2)));
-                }),
-                // The payload is allocated once, just before the loop, and every call's copy
-                // right behind it: the relation of a `str` an interpreter has just built and the
-                // String Rust copies it into (the harness's sizes keep that distance away from
-                // the `memcpy:N:D` window; `harness/bridgemark/suites/calls.py`, ECHO_BYTES).
-                ["echo", _] | ["echo", _, _] => {
-                    let s = echo_payload(num(1)?, parts.get(2).copied())
-                        .ok_or_else(|| format!("unknown calls case {case:?}"))?;
-                    timing(case, p, || {
-                        black_box(probe::echo(black_box(&s)));
-                    })
-                }
-                ["make_result", _, _] => {
-                    let (chars, tables) = (num(1)?, num(2)?);
-                    timing(case, p, || {
-                        black_box(probe::make_result(black_box(chars), black_box(tables)));
-                    })
-                }
                 ["memcpy", _, _] => {
                     let (n, distance) = (num(1)?, num(2)? % 4096);
                     let mut buf = vec![1u8; 2 * n + 4 * 4096];
@@ -259,10 +242,6 @@ fn calls(p: &Params, cases: &[String]) -> Result<Vec<Value>, String> {
                     });
                     drop(buf);
                     record
-                }
-                ["spin", _] => {
-                    let ns = num(1)? as u64;
-                    timing(case, p, || probe::spin(black_box(ns)))
                 }
                 _ => return Err(format!("unknown calls case {case:?}")),
             })

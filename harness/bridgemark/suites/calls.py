@@ -18,7 +18,10 @@ is built once, before the loop, so the same ``str`` object is passed in every it
 (CPython caches a ``str``'s UTF-8 form on first use: bridges that read it through
 ``PyUnicode_AsUTF8AndSize`` encode a non-ASCII payload once per process, those that call
 ``str.encode`` encode it on every call). Records of bridges carry the overhead against
-direct Rust on the same case and the call's ``marshalled_bytes``/``marshalled_objects``
+direct Rust on the same case — paired: each probe sample alternates (ABBA) with the same
+probe looped in Rust inside the worker (``bm_time_probe``, the same number of calls), since
+``make_result``'s own Rust work (up to ~0.3 ms) moves with the machine's speed state as much
+as a whole bridge costs — and the call's ``marshalled_bytes``/``marshalled_objects``
 (:mod:`bridgemark.costmodel`, which fits the cost model to them).
 """
 
@@ -66,7 +69,9 @@ METHOD = (
     "probe called directly (its native callable bound to a local) in a calibrated loop "
     "(`for _ in itertools.repeat(None, loops): f(*args)`, ≥ min_sample_ns per sample), warm-up "
     "discarded, `samples` per process × `processes` interleaved worker processes; figure = median ns "
-    "per call with a 95% bootstrap CI. `loop` is the empty loop (harness cost, included in every figure)."
+    "per call with a 95% bootstrap CI. `loop` is the empty loop (harness cost, included in every figure). "
+    "Overhead: median over pairs of (probe − the same probe looped in Rust in the worker, bm_time_probe, "
+    "sampled alternately, ABBA, the same number of calls), 95% two-stage bootstrap CI."
 )
 
 
@@ -95,10 +100,19 @@ def probe_call(bridge: Any, case: str) -> tuple[Callable | None, tuple]:
 
 def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
     """Child side: one timing record per probe case, with the call's sizes
-    (:func:`bridgemark.costmodel.call_size`) except for ``loop``; ``memcpy:N:D`` (no probe: a
+    (:func:`bridgemark.costmodel.call_size`) except for ``loop``, and the paired in-process Rust
+    samples of the same probe (``rust_samples_ns_per_iter``); ``memcpy:N:D`` (no probe: a
     direct-Rust case) as ``{"case", "skipped"}``."""
-    return [{"case": case, "skipped": "direct Rust only"} if case.startswith("memcpy:")
-            else worker.timing_record(case, *probe_call(bridge, case), params, costmodel.call_size) for case in cases]
+    from bridgemark_ctypes import time_probe
+
+    def record(case: str) -> dict:
+        if case.startswith("memcpy:"):
+            return {"case": case, "skipped": "direct Rust only"}
+        f, args = probe_call(bridge, case)
+        rust = None if f is None else ("rust", lambda loops: time_probe(case, loops), False)
+        return worker.timing_record(case, f, args, params, costmodel.call_size, baseline=rust)
+
+    return [record(case) for case in cases]
 
 
 def summarize(raw: dict[str, list[list[dict]]]) -> list[dict]:
