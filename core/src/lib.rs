@@ -16,6 +16,7 @@ pub mod probe;
 pub mod result;
 pub mod timing;
 mod xml;
+mod zipdir;
 
 use std::path::Path;
 

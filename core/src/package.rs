@@ -6,27 +6,21 @@
 //! first (for a 5.3 MB part, the fill was 5.5M of 81.7M instructions; a decompressor is
 //! kept per thread: setting one up costs more than inflating a small part); a part whose
 //! declared size is wrong is inflated again by a streaming `flate2` decompressor under
-//! the size limit. Every inflated part is checked against its CRC-32. Other compression
-//! methods go through the `zip` crate's readers.
+//! the size limit. Every inflated part is checked against its CRC-32. Parts are stored or
+//! deflated (OOXML allows nothing else); the ZIP directory is read by [`crate::zipdir`].
 
-use std::cell::{OnceCell, RefCell};
-use std::collections::HashMap;
-use std::io::{Cursor, Read};
+use std::cell::RefCell;
 use std::ptr::NonNull;
 
+use crate::error::{ExtractionError, Result};
+use crate::limits::Config;
+use crate::xml::{Reader, Token, attribute_value};
+use crate::zipdir::{Directory, METHOD_DEFLATED, METHOD_STORED};
 use flate2::{Decompress, FlushDecompress, Status};
 use libdeflate_sys::{
     libdeflate_alloc_decompressor, libdeflate_decompressor, libdeflate_deflate_decompress,
     libdeflate_free_decompressor, libdeflate_result_LIBDEFLATE_SUCCESS,
 };
-use zip::CompressionMethod;
-
-use zip::ZipArchive;
-use zip::result::ZipError;
-
-use crate::error::{ExtractionError, Result};
-use crate::limits::Config;
-use crate::xml::{Reader, Token, attribute_value};
 
 /// Relationship type of the main document part (transitional and strict URIs end alike).
 const REL_OFFICE_DOCUMENT: &str = "/officeDocument";
@@ -37,10 +31,7 @@ const REL_EXTENDED_PROPERTIES: &str = "/extended-properties";
 
 /// An opened package: the archive, its parts looked up by name case-insensitively.
 pub struct Package<'a> {
-    bytes: &'a [u8],
-    archive: ZipArchive<Cursor<&'a [u8]>>,
-    /// Lower-cased entry name (no leading `/`) → first entry index, built on demand.
-    folded: OnceCell<HashMap<String, usize>>,
+    directory: Directory<'a>,
     config: Config,
     /// Bytes inflated so far, checked against `config.max_decompressed_bytes`.
     inflated: u64,
@@ -57,25 +48,14 @@ pub struct Relationship {
     pub target: String,
 }
 
-fn zip_error(err: ZipError) -> ExtractionError {
-    ExtractionError::corrupt(format!("not a readable ZIP archive: {err}"))
-}
-
 impl<'a> Package<'a> {
     /// Opens the ZIP archive in `bytes`, refusing more than `config.max_zip_entries` entries.
+    ///
+    /// Errors: `LimitExceeded` over the entry limit, `Corrupt` for an unreadable
+    /// directory (see [`Directory::parse`]).
     pub fn open(bytes: &'a [u8], config: &Config) -> Result<Self> {
-        let archive = ZipArchive::new(Cursor::new(bytes)).map_err(zip_error)?;
-        if archive.len() as u64 > config.max_zip_entries {
-            return Err(ExtractionError::limit(format!(
-                "ZIP archive declares {} entries, more than the limit of {}",
-                archive.len(),
-                config.max_zip_entries
-            )));
-        }
         Ok(Self {
-            bytes,
-            archive,
-            folded: OnceCell::new(),
+            directory: Directory::parse(bytes, config.max_zip_entries)?,
             config: config.clone(),
             inflated: 0,
             package_rels: None,
@@ -83,25 +63,9 @@ impl<'a> Package<'a> {
         })
     }
 
-    /// Index of the entry named `name`: the entry of exactly that name, else the first
-    /// whose name (without a leading `/`) equals it ignoring ASCII case. The exact lookup
-    /// is the archive's own hash map; the case-folded index is built on the first miss
-    /// only, so opening a well-formed package does not index every entry twice.
+    /// Index of the entry named `name`: exactly, else ignoring ASCII case and a leading `/`.
     fn find(&self, name: &str) -> Option<usize> {
-        self.archive.index_for_name(name).or_else(|| {
-            let folded = self.folded.get_or_init(|| {
-                let mut index = HashMap::with_capacity(self.archive.len());
-                for i in 0..self.archive.len() {
-                    if let Some(Ok(entry)) = self.archive.name_for_index(i) {
-                        index
-                            .entry(entry.trim_start_matches('/').to_ascii_lowercase())
-                            .or_insert(i);
-                    }
-                }
-                index
-            });
-            folded.get(&name.to_ascii_lowercase()).copied()
-        })
+        self.directory.find(name)
     }
 
     /// Whether a part named `name` (case-insensitive, no leading `/`) exists.
@@ -146,33 +110,28 @@ impl<'a> Package<'a> {
     }
 
     /// Inflates entry `i` (named `name`), refusing more than `limit` bytes of output.
+    ///
+    /// Errors: `PasswordRequired` for an encrypted entry; `Corrupt` for a method other than
+    /// stored or deflated, data outside the archive, bad deflate data, a size or CRC-32
+    /// other than declared; `LimitExceeded` past `limit`.
     fn inflate_entry(&mut self, i: usize, name: &str, limit: u64) -> Result<Vec<u8>> {
-        let entry = self.archive.by_index_raw(i).map_err(zip_error)?;
+        let entry = self.directory.entry(i);
         if entry.encrypted() {
             return Err(ExtractionError::password(format!(
                 "part {name} is encrypted (ZIP encryption)"
             )));
         }
-        let (method, crc, declared) = (entry.compression(), entry.crc32(), entry.size());
-        let range = entry
-            .data_start()
-            .map(|start| start as usize..(start + entry.compressed_size()) as usize);
-        drop(entry);
-        let out = match (method, range.and_then(|r| self.bytes.get(r))) {
-            (CompressionMethod::Deflated, Some(data)) => inflate(data, declared, limit, name)?,
-            (CompressionMethod::Stored, Some(data)) if data.len() as u64 <= limit => data.to_vec(),
-            _ => {
-                let mut entry = self.archive.by_index(i).map_err(zip_error)?;
-                let mut buf = Vec::with_capacity(entry.size().min(limit) as usize);
-                (&mut entry)
-                    .take(limit + 1)
-                    .read_to_end(&mut buf)
-                    .map_err(|e| {
-                        ExtractionError::corrupt(format!("cannot inflate part {name}: {e}"))
-                    })?;
-                drop(entry);
-                return self.check_limit(buf, limit, name);
-            }
+        let (method, crc, declared) = (entry.method, entry.crc32, entry.size);
+        if method != METHOD_STORED && method != METHOD_DEFLATED {
+            return Err(ExtractionError::corrupt(format!(
+                "part {name} uses unsupported compression method {method}"
+            )));
+        }
+        let data = self.directory.data(&entry)?;
+        let out = if method == METHOD_DEFLATED {
+            inflate(data, declared, limit, name)?
+        } else {
+            data.to_vec()
         };
         let out = self.check_limit(out, limit, name)?;
         if out.len() as u64 != declared {
@@ -440,17 +399,54 @@ mod tests {
     use std::io::Write;
 
     use super::{Config, Package, inflate, resolve};
+    use crate::error::ErrorKind;
+    use crate::zipdir::tests::{Spec, archive};
 
     /// A stored (uncompressed) ZIP holding `entries` (name, contents).
     fn zip_of(entries: &[(&str, &str)]) -> Vec<u8> {
-        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored);
-        for (name, contents) in entries {
-            writer.start_file(*name, options).unwrap();
-            writer.write_all(contents.as_bytes()).unwrap();
-        }
-        writer.finish().unwrap().into_inner()
+        let specs: Vec<Spec<'_>> = entries
+            .iter()
+            .map(|(name, contents)| Spec::stored(name, contents.as_bytes()))
+            .collect();
+        archive(&specs, b"")
+    }
+
+    #[test]
+    fn an_encrypted_part_requires_a_password_and_an_unknown_method_is_corrupt() {
+        let encrypted = Spec {
+            flags: 1,
+            ..Spec::stored("word/document.xml", b"x")
+        };
+        let bzip2 = Spec {
+            method: 12,
+            ..Spec::stored("word/styles.xml", b"x")
+        };
+        let bytes = archive(&[encrypted, bzip2], b"");
+        let mut package = Package::open(&bytes, &Config::DEFAULT).unwrap();
+        let err = package.read_bytes("word/document.xml").unwrap_err();
+        assert_eq!(err.kind, ErrorKind::PasswordRequired);
+        assert_eq!(
+            err.message,
+            "part word/document.xml is encrypted (ZIP encryption)"
+        );
+        let err = package.read_bytes("word/styles.xml").unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Corrupt);
+        assert_eq!(
+            err.message,
+            "part word/styles.xml uses unsupported compression method 12"
+        );
+    }
+
+    #[test]
+    fn a_stored_part_over_the_limit_is_refused() {
+        let bytes = zip_of(&[("word/document.xml", "0123456789")]);
+        let config = Config {
+            max_decompressed_bytes: 9,
+            ..Config::DEFAULT
+        };
+        let mut package = Package::open(&bytes, &config).unwrap();
+        let err = package.read_bytes("word/document.xml").unwrap_err();
+        assert_eq!(err.kind, ErrorKind::LimitExceeded);
     }
 
     #[test]
