@@ -29,7 +29,7 @@ from bridgemark import suites, worker
 #: the figure is the core's, not this bridge's.
 IMPLEMENTATIONS: tuple[str, ...] = ("ctypes",)
 PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 2, "warmups": 0, "samples": 3, "min_sample_ns": 10_000_000},
+    "full": {"processes": 2, "warmups": 0, "samples": 2, "min_sample_ns": 10_000_000},
     "quick": {"processes": 2, "warmups": 0, "samples": 3, "min_sample_ns": 2_000_000},
 }
 METHOD = (
