@@ -165,7 +165,6 @@ def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dic
         if faults:
             sizes["minor_faults_per_call"] = sum(faults) / len(faults)
         out[impl, case] = head | sizes | {
-            "method": "median, 95% CI: " + stats.BOOTSTRAP_METHOD,
             "unit": "ns per call",
             **est.fields("median", "ns"),
             "n": est.n,

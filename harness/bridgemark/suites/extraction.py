@@ -95,12 +95,11 @@ PEER_REFERENCE = "pyo3"
 def peer_ratios(pooled: dict[tuple[str, str], dict[str, Any]]) -> list[dict]:
     """Per peer and file type: median over files of the per-file ratio peer / pyo3, with a 95%
     bootstrap interval over files; > 1 means bridgemark is faster. The per-file ratio is the
-    median over pairs of peer / pyo3 when the peer's workers sampled pyo3 alternately with
-    themselves (``pyo3_samples_ns_per_iter``: one state of the machine per pair), else
-    median(peer) / median(pyo3) across their own processes.
+    median over pairs of peer / pyo3, both sampled alternately in the peer's worker
+    (``pyo3_samples_ns_per_iter``: one state of the machine per pair).
 
     Records: ``{"implementation": peer, "case": "docx files" | "pdf files", "kind": "peer_ratio",
-    "reference", "paired", "median_ratio", "median_ratio_ci95_low/high", "n_files", "ratios": {file: ratio}}``.
+    "reference", "median_ratio", "median_ratio_ci95_low/high", "n_files", "ratios": {file: ratio}}``.
     """
     from bridgemark import stats
     from bridgemark.registry import PEERS
@@ -108,25 +107,18 @@ def peer_ratios(pooled: dict[tuple[str, str], dict[str, Any]]) -> list[dict]:
     out = []
     for peer in PEERS:
         for ext in ("docx", "pdf"):
-            ratios, paired = {}, []
+            ratios = {}
             for (impl, case), rec in pooled.items():
-                if impl != peer or not case.endswith(f".{ext}") or "median_ns" not in rec:
-                    continue
-                if f"{PEER_REFERENCE}_samples_ns_per_iter" in rec:
+                if impl == peer and case.endswith(f".{ext}") and f"{PEER_REFERENCE}_samples_ns_per_iter" in rec:
                     _, pct = stats.paired_difference_ci(rec["samples_ns_per_iter"],
                                                         rec[f"{PEER_REFERENCE}_samples_ns_per_iter"])
                     ratios[case] = 1 + pct.value / 100
-                    paired.append(case)
-                elif "median_ns" in pooled.get((PEER_REFERENCE, case), {}):
-                    ratios[case] = rec["median_ns"] / pooled[PEER_REFERENCE, case]["median_ns"]
             if ratios:
                 est = stats.median_ci([[r] for r in ratios.values()])
-                all_paired = len(paired) == len(ratios)
                 out.append({"implementation": peer, "case": f"{ext} files", "kind": "peer_ratio",
-                            "reference": PEER_REFERENCE, "paired": all_paired, "method": (
+                            "reference": PEER_REFERENCE, "method": (
                                 f"per file: median over pairs of {peer} / {PEER_REFERENCE}, sampled alternately (ABBA) "
-                                f"in {peer}'s worker processes" if all_paired else "per file: ratio of medians")
-                            + "; median over files, 95% CI: bootstrap over files", "median_ratio": est.value,
-                            "median_ratio_ci95_low": est.low, "median_ratio_ci95_high": est.high,
-                            "n_files": len(ratios), "ratios": ratios})
+                                f"in {peer}'s worker processes; median over files, 95% CI: bootstrap over files"),
+                            "median_ratio": est.value, "median_ratio_ci95_low": est.low,
+                            "median_ratio_ci95_high": est.high, "n_files": len(ratios), "ratios": ratios})
     return out

@@ -42,9 +42,8 @@ def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
 
 
 def summarize(raw: dict[str, list[list[dict]]]) -> list[dict]:
-    """Per file: ``ratio`` = median over pairs of extract / inflate with its 95% CI (``paired``;
-    samples that do not pair, from a bench before pairing: median(extract) / median(inflate)),
-    both medians kept."""
+    """Per file: ``ratio`` = median over pairs of extract / inflate (the bench samples them
+    alternately) with its 95% CI, both medians kept."""
     from bridgemark import stats
 
     pooled = suites.pooled_timing(raw)
@@ -58,13 +57,11 @@ def summarize(raw: dict[str, list[list[dict]]]) -> list[dict]:
         if "error" in rec or base is None or "error" in base:
             out.append(head | {"error": rec.get("error") or (base or {}).get("error", "not measured")})
             continue
-        x, y = rec["samples_ns_per_iter"], base["samples_ns_per_iter"]
-        paired = [len(a) for a in x] == [len(b) for b in y]
-        _, pct = (stats.paired_difference_ci if paired else stats.median_difference_ci)(x, y)
+        _, pct = stats.paired_difference_ci(rec["samples_ns_per_iter"], base["samples_ns_per_iter"])
         to_ratio = lambda v: None if v is None else 1 + v / 100  # noqa: E731
         out.append(head | {
             "method": METHOD, "extract_median_ns": rec["median_ns"], "inflate_median_ns": base["median_ns"],
             "ratio": to_ratio(pct.value), "ratio_ci95_low": to_ratio(pct.low), "ratio_ci95_high": to_ratio(pct.high),
-            "n": rec["n"], "n_processes": rec["n_processes"], "paired": paired,
+            "n": rec["n"], "n_processes": rec["n_processes"],
         })
     return out
