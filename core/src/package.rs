@@ -18,7 +18,7 @@ use crate::xml::{Reader, Token, attribute_value};
 use crate::zipdir::{Directory, METHOD_DEFLATED, METHOD_STORED};
 use flate2::{Decompress, FlushDecompress, Status};
 use libdeflate_sys::{
-    libdeflate_alloc_decompressor, libdeflate_decompressor, libdeflate_deflate_decompress,
+    libdeflate_alloc_decompressor, libdeflate_decompressor, libdeflate_deflate_decompress_ex,
     libdeflate_free_decompressor, libdeflate_result_LIBDEFLATE_SUCCESS,
 };
 
@@ -136,7 +136,13 @@ impl<'a> Package<'a> {
         }
         let data = self.directory.data(&entry)?;
         let out = if method == METHOD_DEFLATED {
-            inflate(data, declared, limit, name)?
+            inflate(
+                data,
+                self.directory.through_end(data),
+                declared,
+                limit,
+                name,
+            )?
         } else {
             data.to_vec()
         };
@@ -265,15 +271,17 @@ thread_local! {
 
 /// Inflates raw deflate `data` (declaring `declared` bytes of output) into a new buffer;
 /// stops once the output passes `limit` bytes (the caller reports that).
-fn inflate(data: &[u8], declared: u64, limit: u64, name: &str) -> Result<Vec<u8>> {
+fn inflate(data: &[u8], readable: &[u8], declared: u64, limit: u64, name: &str) -> Result<Vec<u8>> {
     // The declared size comes from the (untrusted) ZIP directory: believe it only as far
     // as deflate can expand (at most MAX_DEFLATE_RATIO : 1) and the limit allows.
     let plausible = (data.len() as u64)
         .saturating_mul(MAX_DEFLATE_RATIO)
         .min(limit);
     if declared <= plausible {
-        let mut out = try_buffer(declared as usize, name)?;
-        if LIBDEFLATE.with_borrow_mut(|d| d.inflate_exact(data, &mut out, declared as usize)) {
+        let mut out = try_buffer(declared as usize + FASTLOOP_SLACK, name)?;
+        if LIBDEFLATE
+            .with_borrow_mut(|d| d.inflate_exact(data, readable, &mut out, declared as usize))
+        {
             return Ok(out);
         }
         // Wrong declared size or bad data: the streaming path decides (and words the error).
@@ -295,10 +303,17 @@ impl LibDeflate {
     /// Inflates raw deflate `data` into the spare capacity of `out` (not zero-filled first)
     /// and appends the result; true when the stream is valid and inflates to exactly
     /// `declared` bytes (false when `out` has no room for that many).
-    fn inflate_exact(&mut self, data: &[u8], out: &mut Vec<u8>, declared: usize) -> bool {
+    fn inflate_exact(
+        &mut self,
+        data: &[u8],
+        readable: &[u8],
+        out: &mut Vec<u8>,
+        declared: usize,
+    ) -> bool {
         let spare = out.spare_capacity_mut();
-        let avail = declared.min(spare.len());
+        let avail = spare.len();
         let mut written = 0usize;
+        let mut consumed = 0usize;
         // SAFETY: `self.0` is a live decompressor used by this thread only (`&mut self`);
         // `data` is readable for `data.len()` bytes; `spare` is writable for `avail` bytes.
         // libdeflate touches the output only within its `out_nbytes_avail` bytes and does
@@ -306,16 +321,20 @@ impl LibDeflate {
         // copies may read bytes ahead of the output, which it overwrites before it reports
         // them); it reports the bytes produced in `written`.
         let result = unsafe {
-            libdeflate_deflate_decompress(
+            libdeflate_deflate_decompress_ex(
                 self.0.as_ptr(),
-                data.as_ptr().cast(),
-                data.len(),
+                readable.as_ptr().cast(),
+                readable.len(),
                 spare.as_mut_ptr().cast(),
                 avail,
+                &mut consumed,
                 &mut written,
             )
         };
-        if result != libdeflate_result_LIBDEFLATE_SUCCESS || written != declared {
+        if result != libdeflate_result_LIBDEFLATE_SUCCESS
+            || written != declared
+            || consumed > data.len()
+        {
             return false;
         }
         // SAFETY: on success libdeflate initialized the first `written` (≤ `avail` ≤ spare
@@ -331,6 +350,10 @@ impl Drop for LibDeflate {
         unsafe { libdeflate_free_decompressor(self.0.as_ptr()) }
     }
 }
+
+/// Output room past the declared size: libdeflate's fast loop runs while this much is left
+/// (FASTLOOP_MAX_BYTES_WRITTEN = 2 + 258 + 5 × 8 − 1 in deflate_decompress.c).
+const FASTLOOP_SLACK: usize = 300;
 
 /// Deflate's largest expansion: 258 bytes from about 2 bits (RFC 1951), rounded up.
 const MAX_DEFLATE_RATIO: u64 = 1032;
@@ -490,7 +513,7 @@ mod tests {
     fn an_absurd_declared_size_is_not_allocated() {
         // Regression: a zip64 entry declaring 512 GiB with a large caller limit aborted on allocation.
         let data = [0x03, 0x00]; // an empty raw deflate stream
-        let out = inflate(&data, 512 << 30, 1 << 40, "word/document.xml").unwrap();
+        let out = inflate(&data, &data, 512 << 30, 1 << 40, "word/document.xml").unwrap();
         assert!(out.is_empty());
     }
 
@@ -502,15 +525,40 @@ mod tests {
         encoder.write_all(&text).unwrap();
         let data = encoder.finish().unwrap();
         let name = "word/document.xml";
+        // The entry's data is followed by more of the archive: the decoder may read ahead.
+        let archive = [&data[..], b"PK\x01\x02 the central directory follows"].concat();
         assert_eq!(
-            inflate(&data, text.len() as u64, 1 << 20, name).unwrap(),
+            inflate(&data, &archive, text.len() as u64, 1 << 20, name).unwrap(),
             text
         );
         // Too small or too large a declared size: libdeflate refuses, streaming inflates it
         // all (inflate_entry then reports the size mismatch).
         for declared in [text.len() as u64 - 1, text.len() as u64 + 7] {
-            assert_eq!(inflate(&data, declared, 1 << 20, name).unwrap(), text);
+            assert_eq!(
+                inflate(&data, &archive, declared, 1 << 20, name).unwrap(),
+                text
+            );
         }
+    }
+
+    #[test]
+    fn a_stream_that_ends_past_its_compressed_size_is_corrupt() {
+        // The read-ahead room must not let a stream borrow the bytes after its entry.
+        let text = b"<w:t>the end of this stream lies past the entry</w:t>".repeat(20);
+        let mut encoder =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(&text).unwrap();
+        let whole = encoder.finish().unwrap();
+        let truncated = &whole[..whole.len() - 2];
+        let err = inflate(
+            truncated,
+            &whole,
+            text.len() as u64,
+            1 << 20,
+            "word/document.xml",
+        )
+        .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Corrupt);
     }
 
     #[test]

@@ -214,6 +214,15 @@ impl<'a> Directory<'a> {
             })
             .ok_or_else(|| corrupt("entry data lies outside the archive"))
     }
+
+    /// The archive's bytes from the start of `data` (a slice returned by [`Self::data`]) to
+    /// the end of the input: room for a decoder to read ahead past the end of an entry's
+    /// compressed data (a DEFLATE stream marks its own end).
+    pub fn through_end(&self, data: &'a [u8]) -> &'a [u8] {
+        let bytes: &'a [u8] = self.bytes;
+        let start = data.as_ptr() as usize - bytes.as_ptr() as usize;
+        &bytes[start..]
+    }
 }
 
 /// Offset of the End of Central Directory record: the last signature, within the last
