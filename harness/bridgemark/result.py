@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class ExtractionResult:
     """Text, type, metadata and tables of one document, identical on every bridge.
+
+    ``ExtractionResult(content, mime_type, metadata, tables)``, by position or keyword.
 
     Attributes:
         content: the text a reader sees; blocks separated by ``"\\n"``, table cells by ``"\\t"``.
@@ -25,3 +27,25 @@ class ExtractionResult:
     mime_type: str
     metadata: dict
     tables: list
+
+
+# The constructor every bridge pays on every call. dataclass's generated __init__ for a
+# frozen class stores each field through ``object.__setattr__`` (a descriptor lookup and
+# a wrapper call per field); storing through the slots' member descriptors does the same
+# in about half the time (CPython 3.11: ~1.4 µs vs ~0.76 µs for the four fields, timeit).
+# Defined after the class because ``slots=True`` returns a new class with new descriptors.
+_set_content = ExtractionResult.content.__set__
+_set_mime_type = ExtractionResult.mime_type.__set__
+_set_metadata = ExtractionResult.metadata.__set__
+_set_tables = ExtractionResult.tables.__set__
+
+
+def _init(self: ExtractionResult, content: str, mime_type: str, metadata: dict, tables: list) -> None:
+    _set_content(self, content)
+    _set_mime_type(self, mime_type)
+    _set_metadata(self, metadata)
+    _set_tables(self, tables)
+
+
+_init.__qualname__ = "ExtractionResult.__init__"
+ExtractionResult.__init__ = _init  # type: ignore[method-assign]

@@ -9,6 +9,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
 use bridgemark_core::{Config, ExtractionError, ExtractionResult, catch_panic, probe};
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyList};
@@ -27,30 +28,31 @@ fn to_pyerr(py: Python<'_>, err: ExtractionError) -> PyErr {
     }
 }
 
-/// Converts a core result into `bridgemark.ExtractionResult` (dict and lists built here).
+/// Converts a core result into `bridgemark.ExtractionResult` (dict and lists built here;
+/// the metadata keys are interned once per interpreter, PyO3's idiom for repeated keys).
 fn to_python(py: Python<'_>, r: ExtractionResult) -> PyResult<Py<PyAny>> {
     let meta = PyDict::new(py);
     let m = r.metadata;
     if let Some(v) = m.title {
-        meta.set_item("title", v)?;
+        meta.set_item(intern!(py, "title"), v)?;
     }
     if !m.authors.is_empty() {
-        meta.set_item("authors", m.authors)?;
+        meta.set_item(intern!(py, "authors"), m.authors)?;
     }
     if let Some(v) = m.created {
-        meta.set_item("created", v)?;
+        meta.set_item(intern!(py, "created"), v)?;
     }
     if let Some(v) = m.modified {
-        meta.set_item("modified", v)?;
+        meta.set_item(intern!(py, "modified"), v)?;
     }
     if let Some(v) = m.page_count {
-        meta.set_item("page_count", v)?;
+        meta.set_item(intern!(py, "page_count"), v)?;
     }
     if let Some(v) = m.word_count {
-        meta.set_item("word_count", v)?;
+        meta.set_item(intern!(py, "word_count"), v)?;
     }
     if !m.comments.is_empty() {
-        meta.set_item("comments", m.comments)?;
+        meta.set_item(intern!(py, "comments"), m.comments)?;
     }
     let tables = PyList::new(py, r.tables)?;
     let class = RESULT_CLASS.import(py, "bridgemark.result", "ExtractionResult")?;
