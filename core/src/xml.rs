@@ -635,8 +635,48 @@ impl<'a> Reader<'a> {
         ))
     }
 
+    /// The end tag whose `<` is at `start`.
+    ///
+    /// Fast path, nearly every end tag: the open name followed by `>`, checked with
+    /// one 16-byte compare, without looking for the `>` first. It decides exactly as
+    /// the general path below: a name holds no `>`, so that `>` is the first one.
     #[inline(always)]
     fn end_tag(&mut self, start: usize) -> Result<()> {
+        if let Some(&open) = self.open.last() {
+            let from = start + 2;
+            let close = from + open.len();
+            if self.xml.as_bytes().get(close) == Some(&b'>') && self.name_at(open, from) {
+                self.open.pop();
+                self.pos = close + 1;
+                return Ok(());
+            }
+        }
+        self.end_tag_general(start)
+    }
+
+    /// Whether the text at `at` starts with `name`, a slice of this reader's text that
+    /// ends before the end of the text (as [`Self::same_name`]).
+    #[inline(always)]
+    fn name_at(&self, name: &str, at: usize) -> bool {
+        let bytes = self.xml.as_bytes();
+        let len = name.len();
+        let word = |from: usize| {
+            bytes
+                .get(from..from + 16)
+                .map(|w| u128::from_le_bytes(w.try_into().expect("16 bytes")))
+        };
+        match (word(self.offset_of(name)), word(at)) {
+            (Some(x), Some(y)) if (1..=16).contains(&len) => {
+                (x ^ y) & (u128::MAX >> (128 - 8 * len)) == 0
+            }
+            _ => bytes.get(at..at + len) == Some(name.as_bytes()),
+        }
+    }
+
+    /// [`Self::end_tag`] for any end tag: up to the first `>`, white space allowed
+    /// after the name, which must be the open one.
+    #[inline(never)]
+    fn end_tag_general(&mut self, start: usize) -> Result<()> {
         let close = self
             .next_gt(start + 2)
             .ok_or_else(|| self.malformed(start, "unterminated end tag"))?;
