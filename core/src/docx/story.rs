@@ -276,7 +276,7 @@ pub fn walk(xml: &str, part: &str, kind: StoryKind, config: &Config) -> Result<S
                 }
             }
             Token::Text(raw) if skip_at.is_none() && w.in_text() => {
-                w.push_raw(raw).map_err(|at| {
+                w.push_raw(raw, reader.is_plain_text(raw)).map_err(|at| {
                     reader.malformed(
                         reader.offset_of(raw) + at,
                         "an entity reference without `;`",
@@ -314,11 +314,15 @@ impl Walker {
     }
 
     /// Appends raw character data (references not yet decoded) to the current sink.
-    fn push_raw(&mut self, raw: &str) -> std::result::Result<(), usize> {
+    /// `plain`: `raw` is known to decode to itself ([`Reader::is_plain_text`]).
+    fn push_raw(&mut self, raw: &str, plain: bool) -> std::result::Result<(), usize> {
         if self.symbol_font || self.caps {
             let mut decoded = String::with_capacity(raw.len());
             xml::push_text(&mut decoded, raw)?;
             self.push_text(&decoded);
+            Ok(())
+        } else if plain {
+            self.sink().text.push_str(raw);
             Ok(())
         } else {
             xml::push_text(&mut self.sink().text, raw)
