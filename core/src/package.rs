@@ -36,16 +36,62 @@ pub struct Package<'a> {
     /// Bytes inflated so far, checked against `config.max_decompressed_bytes`.
     inflated: u64,
     /// The package relationships (`_rels/.rels`), read once.
-    package_rels: Option<Vec<Relationship>>,
-    /// Names of the parts inflated so far, in order.
-    read_log: Vec<String>,
+    package_rels: Option<Relationships>,
+    /// Names of the parts inflated so far, in order; kept only once [`Self::log_reads`]
+    /// asked for it (a name copied per part is a cost extraction alone does not need).
+    read_log: Option<Vec<String>>,
 }
 
-/// One relationship of a part: its type URI and resolved target part name.
-pub struct Relationship {
-    pub id: String,
-    pub rel_type: String,
-    pub target: String,
+/// The relationships of one part (internal targets only), their strings kept back to
+/// back in one buffer: one allocation per `.rels` part instead of three per relationship.
+#[derive(Default)]
+pub struct Relationships {
+    /// Every relationship's id, type URI and resolved target part name, in that order.
+    text: String,
+    /// Where each relationship's strings end in `text`: `[id, type, target]`.
+    ends: Vec<[usize; 3]>,
+}
+
+/// One relationship of a part: its id, type URI and resolved target part name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Relationship<'r> {
+    pub id: &'r str,
+    pub rel_type: &'r str,
+    pub target: &'r str,
+}
+
+impl Relationships {
+    /// The relationships in document order.
+    pub fn iter(&self) -> impl Iterator<Item = Relationship<'_>> {
+        let mut start = 0;
+        self.ends.iter().map(move |&[id, rel_type, target]| {
+            let r = Relationship {
+                id: &self.text[start..id],
+                rel_type: &self.text[id..rel_type],
+                target: &self.text[rel_type..target],
+            };
+            start = target;
+            r
+        })
+    }
+
+    /// Target part of the first relationship whose type ends with `suffix`.
+    pub fn target_of_type(&self, suffix: &str) -> Option<&str> {
+        self.iter()
+            .find(|r| r.rel_type.ends_with(suffix))
+            .map(|r| r.target)
+    }
+
+    /// Appends a relationship: `id` and `rel_type` as given, `target` resolved against
+    /// the source part's directory `dir` (see [`resolve_into`]).
+    fn push(&mut self, id: &str, rel_type: &str, dir: &str, target: &str) {
+        self.text.push_str(id);
+        let id_end = self.text.len();
+        self.text.push_str(rel_type);
+        let type_end = self.text.len();
+        resolve_into(&mut self.text, dir, target);
+        self.ends.push([id_end, type_end, self.text.len()]);
+    }
 }
 
 impl<'a> Package<'a> {
@@ -59,7 +105,7 @@ impl<'a> Package<'a> {
             config: config.clone(),
             inflated: 0,
             package_rels: None,
-            read_log: Vec::new(),
+            read_log: None,
         })
     }
 
@@ -107,13 +153,20 @@ impl<'a> Package<'a> {
             .saturating_sub(self.inflated);
         let buf = self.inflate_entry(i, name, remaining)?;
         self.inflated += buf.len() as u64;
-        self.read_log.push(name.to_owned());
+        if let Some(log) = &mut self.read_log {
+            log.push(name.to_owned());
+        }
         Ok(Some(buf))
     }
 
-    /// Names of the parts read so far, in reading order.
+    /// Starts recording the names of the parts read from now on (see [`Self::read_log`]).
+    pub fn log_reads(&mut self) {
+        self.read_log.get_or_insert_with(Vec::new);
+    }
+
+    /// Names of the parts read since [`Self::log_reads`], in reading order.
     pub fn read_log(&self) -> &[String] {
-        &self.read_log
+        self.read_log.as_deref().unwrap_or_default()
     }
 
     /// Inflates entry `i` (named `name`), refusing more than `limit` bytes of output.
@@ -173,7 +226,7 @@ impl<'a> Package<'a> {
 
     /// The relationships of `part` (from `<dir>/_rels/<file>.rels`; `""` for the package),
     /// with targets resolved to part names; empty when there is no `.rels` part.
-    pub fn relationships(&mut self, part: &str) -> Result<Vec<Relationship>> {
+    pub fn relationships(&mut self, part: &str) -> Result<Relationships> {
         let (dir, file) = part.rsplit_once('/').unwrap_or(("", part));
         let rels_name = if dir.is_empty() {
             format!("_rels/{file}.rels")
@@ -181,10 +234,15 @@ impl<'a> Package<'a> {
             format!("{dir}/_rels/{file}.rels")
         };
         let Some(xml) = self.read_text(&rels_name)? else {
-            return Ok(Vec::new());
+            return Ok(Relationships::default());
         };
         let mut reader = Reader::new(&xml, &rels_name, self.config.max_xml_depth);
-        let mut rels = Vec::new();
+        // The strings of a relationship are shorter than its markup, and a target grows
+        // by at most `dir` and a `/`: room for all but the most unusual parts.
+        let mut rels = Relationships {
+            text: String::with_capacity(xml.len()),
+            ends: Vec::new(),
+        };
         while let Some(token) = reader.next()? {
             let (Token::Empty(e) | Token::Start(e)) = token else {
                 continue;
@@ -207,14 +265,9 @@ impl<'a> Package<'a> {
             if mode.map(attribute_value).as_deref() == Some("External") {
                 continue;
             }
-            let value = |raw: Option<&str>| {
-                raw.map_or_else(String::new, |r| attribute_value(r).into_owned())
-            };
-            rels.push(Relationship {
-                id: value(id),
-                rel_type: value(rel_type),
-                target: resolve(dir, &target.map(attribute_value).unwrap_or_default()),
-            });
+            let [id, rel_type, target] =
+                [id, rel_type, target].map(|raw| raw.map(attribute_value).unwrap_or_default());
+            rels.push(&id, &rel_type, dir, &target);
         }
         Ok(rels)
     }
@@ -224,11 +277,11 @@ impl<'a> Package<'a> {
         if self.package_rels.is_none() {
             self.package_rels = Some(self.relationships("")?);
         }
-        let rels = self.package_rels.as_deref().unwrap_or_default();
-        Ok(rels
-            .iter()
-            .find(|r| r.rel_type.ends_with(suffix))
-            .map(|r| r.target.clone()))
+        Ok(self
+            .package_rels
+            .as_ref()
+            .and_then(|rels| rels.target_of_type(suffix))
+            .map(str::to_owned))
     }
 
     /// Part name of the main document, from `_rels/.rels` (never assumed).
@@ -404,31 +457,39 @@ fn inflate_streaming(data: &[u8], declared: u64, limit: u64, name: &str) -> Resu
     })
 }
 
-/// Resolves a relationship `target` against the source part's directory `dir`
-/// (absolute targets start with `/`; `..` and `.` segments are folded).
-fn resolve(dir: &str, target: &str) -> String {
-    let mut segments: Vec<&str> = if target.starts_with('/') {
-        Vec::new()
-    } else {
-        dir.split('/').filter(|s| !s.is_empty()).collect()
+/// Appends to `out` the part name of a relationship `target` resolved against the source
+/// part's directory `dir`: absolute targets start with `/`; `..` and `.` segments are
+/// folded; the segments are joined by `/`. Built in place: no list of segments.
+fn resolve_into(out: &mut String, dir: &str, target: &str) {
+    let start = out.len();
+    let push = |out: &mut String, segment: &str| {
+        if out.len() > start {
+            out.push('/');
+        }
+        out.push_str(segment);
     };
-    for seg in target.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                segments.pop();
-            }
-            s => segments.push(s),
+    if !target.starts_with('/') {
+        for segment in dir.split('/').filter(|s| !s.is_empty()) {
+            push(out, segment);
         }
     }
-    segments.join("/")
+    for segment in target.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                let last = out[start..].rfind('/').map_or(start, |i| start + i);
+                out.truncate(last);
+            }
+            s => push(out, s),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use std::io::Write;
 
-    use super::{Config, Package, inflate, resolve};
+    use super::{Config, Package, inflate, resolve_into};
     use crate::error::ErrorKind;
     use crate::zipdir::tests::{Spec, archive};
 
@@ -561,6 +622,12 @@ mod tests {
         assert_eq!(err.kind, ErrorKind::Corrupt);
     }
 
+    fn resolve(dir: &str, target: &str) -> String {
+        let mut out = String::from("kept");
+        resolve_into(&mut out, dir, target);
+        out.strip_prefix("kept").unwrap().to_owned()
+    }
+
     #[test]
     fn resolves_relative_and_absolute_targets() {
         assert_eq!(resolve("", "word/document.xml"), "word/document.xml");
@@ -568,5 +635,8 @@ mod tests {
         assert_eq!(resolve("word", "media/image1.png"), "word/media/image1.png");
         assert_eq!(resolve("word", "../docProps/core.xml"), "docProps/core.xml");
         assert_eq!(resolve("word", "./styles.xml"), "word/styles.xml");
+        assert_eq!(resolve("word/sub", "../../../a//b/./c"), "a/b/c");
+        assert_eq!(resolve("", ".."), "");
+        assert_eq!(resolve("", ""), "");
     }
 }

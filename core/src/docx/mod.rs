@@ -17,7 +17,7 @@ use crate::detect::DOCX;
 use crate::error::{ExtractionError, Result};
 use crate::limits::Config;
 use crate::metadata;
-use crate::package::{Package, Relationship};
+use crate::package::Package;
 use crate::result::{ExtractionResult, Metadata};
 
 use story::{PartReference, Story, StoryKind};
@@ -38,6 +38,7 @@ pub fn extract(bytes: &[u8], config: &Config) -> Result<ExtractionResult> {
 /// The parts [`extract`] inflates for `bytes`, in reading order (the bench's inflate-only baseline).
 pub fn parts_read(bytes: &[u8], config: &Config) -> Result<Vec<String>> {
     let mut package = Package::open(bytes, config)?;
+    package.log_reads();
     extract_from(&mut package, config)?;
     Ok(package.read_log().to_vec())
 }
@@ -67,10 +68,7 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
     }
     drop(xml);
     let rels = package.relationships(&main)?;
-    let targets: HashMap<&str, &str> = rels
-        .iter()
-        .map(|r| (r.id.as_str(), r.target.as_str()))
-        .collect();
+    let targets: HashMap<&str, &str> = rels.iter().map(|r| (r.id, r.target)).collect();
     // Every part is read as a story at most once (a relationship may point back at the body).
     let mut seen: HashSet<String> = HashSet::from([main.to_ascii_lowercase()]);
 
@@ -91,8 +89,9 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
         stories.extend(read_story(package, &target, StoryKind::Flow, config)?);
     }
     for suffix in [REL_FOOTNOTES, REL_ENDNOTES] {
-        if let Some(target) =
-            find_rel(&rels, suffix).filter(|t| seen.insert(t.to_ascii_lowercase()))
+        if let Some(target) = rels
+            .target_of_type(suffix)
+            .filter(|t| seen.insert(t.to_ascii_lowercase()))
         {
             stories.extend(read_story(package, target, StoryKind::Notes, config)?);
         }
@@ -100,7 +99,7 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
     for target in footers {
         stories.extend(read_story(package, &target, StoryKind::Flow, config)?);
     }
-    let comments = match find_rel(&rels, REL_COMMENTS) {
+    let comments = match rels.target_of_type(REL_COMMENTS) {
         Some(target) => read_story(package, target, StoryKind::Comments, config)?.map(|s| s.items),
         None => None,
     };
@@ -124,13 +123,6 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
         metadata,
         tables,
     })
-}
-
-/// Target part of the first relationship whose type ends with `suffix`.
-fn find_rel<'r>(rels: &'r [Relationship], suffix: &str) -> Option<&'r str> {
-    rels.iter()
-        .find(|r| r.rel_type.ends_with(suffix))
-        .map(|r| r.target.as_str())
 }
 
 /// Header (or footer) parts in reading order: per section first, default, even; each
