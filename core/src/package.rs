@@ -18,8 +18,9 @@ use crate::xml::{Reader, Token, attribute_value};
 use crate::zipdir::{Directory, METHOD_DEFLATED, METHOD_STORED};
 use flate2::{Decompress, FlushDecompress, Status};
 use libdeflate_sys::{
-    libdeflate_alloc_decompressor, libdeflate_decompressor, libdeflate_deflate_decompress_ex,
-    libdeflate_free_decompressor, libdeflate_result_LIBDEFLATE_SUCCESS,
+    libdeflate_alloc_decompressor, libdeflate_crc32, libdeflate_decompressor,
+    libdeflate_deflate_decompress_ex, libdeflate_free_decompressor,
+    libdeflate_result_LIBDEFLATE_SUCCESS,
 };
 
 /// Relationship type of the main document part (transitional and strict URIs end alike).
@@ -206,7 +207,7 @@ impl<'a> Package<'a> {
                 out.len()
             )));
         }
-        if crc32fast::hash(&out) != crc {
+        if crc32(&out) != crc {
             return Err(ExtractionError::corrupt(format!(
                 "part {name} fails its CRC-32 check"
             )));
@@ -404,6 +405,15 @@ impl Drop for LibDeflate {
     }
 }
 
+/// CRC-32 (ZIP's, ISO-HDLC) of `bytes`, by libdeflate: its carry-less multiplication
+/// folds eight vectors (128 bytes with PCLMULQDQ, more with VPCLMULQDQ) a step where
+/// `crc32fast` folds 64 bytes (6.6k → 2.2k instructions for the 6.4 KB a small DOCX inflates).
+fn crc32(bytes: &[u8]) -> u32 {
+    // SAFETY: libdeflate reads exactly `bytes.len()` bytes from `bytes.as_ptr()` (a
+    // valid slice) and keeps no pointer after it returns.
+    unsafe { libdeflate_crc32(0, bytes.as_ptr().cast(), bytes.len()) }
+}
+
 /// Output room past the declared size: libdeflate's fast loop runs while this much is left
 /// (FASTLOOP_MAX_BYTES_WRITTEN = 2 + 258 + 5 × 8 − 1 in deflate_decompress.c).
 const FASTLOOP_SLACK: usize = 300;
@@ -489,7 +499,7 @@ fn resolve_into(out: &mut String, dir: &str, target: &str) {
 mod tests {
     use std::io::Write;
 
-    use super::{Config, Package, inflate, resolve_into};
+    use super::{Config, Package, crc32, inflate, resolve_into};
     use crate::error::ErrorKind;
     use crate::zipdir::tests::{Spec, archive};
 
@@ -526,6 +536,23 @@ mod tests {
             err.message,
             "part word/styles.xml uses unsupported compression method 12"
         );
+    }
+
+    #[test]
+    fn crc32_is_zips_and_a_wrong_one_is_corrupt() {
+        let bytes: Vec<u8> = (0..1000u32).map(|i| (i * 7 + i / 13) as u8).collect();
+        for len in [0, 1, 15, 16, 17, 127, 128, 129, 300, 1000] {
+            assert_eq!(crc32(&bytes[..len]), crc32fast::hash(&bytes[..len]));
+        }
+        let wrong = Spec {
+            crc32: crc32fast::hash(b"x") ^ 1,
+            ..Spec::stored("word/document.xml", b"x")
+        };
+        let zip = archive(&[wrong], b"");
+        let mut package = Package::open(&zip, &Config::DEFAULT).unwrap();
+        let err = package.read_bytes("word/document.xml").unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Corrupt);
+        assert_eq!(err.message, "part word/document.xml fails its CRC-32 check");
     }
 
     #[test]
