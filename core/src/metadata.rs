@@ -1,5 +1,7 @@
 //! Document metadata from OOXML property parts (`docProps/core.xml`).
 
+use memchr::memchr2_iter;
+
 use crate::result::Metadata;
 use crate::xml::{Reader, Token, push_text};
 
@@ -58,10 +60,19 @@ pub fn parse_core(xml: &str, max_depth: u32) -> Metadata {
 /// into `meta`; values that are not non-negative integers are ignored, and so is
 /// malformed XML after what was read before it.
 pub fn parse_extended(xml: &str, max_depth: u32, meta: &mut Metadata) {
+    // Only text after a `<Pages>` or `<Words>` start tag changes `meta`, and such a tag
+    // spells its name: past the last place either name is written, the rest of the part
+    // cannot change anything. Word lists both near the top of app.xml, before a long
+    // tail of other properties that is then never tokenized.
+    let Some(last) = last_pages_or_words(xml) else {
+        return;
+    };
     let mut reader = Reader::new(xml, "docProps/app.xml", max_depth);
     let mut field: Option<bool> = None; // Some(true) = Pages, Some(false) = Words
     while let Ok(Some(token)) = reader.next() {
         match token {
+            // The reader's offsets are never past those of `xml` (it may skip a BOM).
+            Token::Start(e) if reader.offset_of(e.name) > last => break,
             Token::Start(e) => {
                 field = match e.local() {
                     "Pages" => Some(true),
@@ -81,6 +92,14 @@ pub fn parse_extended(xml: &str, max_depth: u32, meta: &mut Metadata) {
             _ => {}
         }
     }
+}
+
+/// Offset in `xml` of the last `Pages` or `Words`, if any.
+fn last_pages_or_words(xml: &str) -> Option<usize> {
+    let bytes = xml.as_bytes();
+    memchr2_iter(b'P', b'W', bytes)
+        .rev()
+        .find(|&i| matches!(bytes.get(i..i + 5), Some(b"Pages" | b"Words")))
 }
 
 #[cfg(test)]
@@ -113,5 +132,32 @@ mod tests {
             &mut m,
         );
         assert_eq!((m.page_count, m.word_count), (Some(3), Some(120)));
+    }
+
+    #[test]
+    fn extended_properties_are_read_to_the_last_pages_or_words() {
+        let read = |xml: &str| {
+            let mut m = Metadata::default();
+            parse_extended(xml, 256, &mut m);
+            (m.page_count, m.word_count)
+        };
+        // Malformed markup after the last mention is never reached; a later mention is.
+        assert_eq!(
+            read("<P><Pages>3</Pages><Words>9</Words><x></P>"),
+            (Some(3), Some(9))
+        );
+        assert_eq!(
+            read("<P><Pages>3</Pages><x><Pages>4</Pages></x></P>"),
+            (Some(4), None)
+        );
+        assert_eq!(
+            read("<P><Pages>3</Pages></Q><Pages>4</Pages></P>"),
+            (Some(3), None)
+        );
+        assert_eq!(
+            read("\u{feff}<P><e:Words>5</e:Words><Lines>2</Lines></P>"),
+            (None, Some(5))
+        );
+        assert_eq!(read("<P><Lines>2</Lines></P>"), (None, None));
     }
 }
