@@ -14,14 +14,17 @@ use std::ptr::NonNull;
 
 use crate::error::{ExtractionError, Result};
 use crate::limits::Config;
-use crate::xml::{Reader, Token, attribute_value};
 use crate::zipdir::{Directory, METHOD_DEFLATED, METHOD_STORED};
+
+mod rels;
+
 use flate2::{Decompress, FlushDecompress, Status};
 use libdeflate_sys::{
     libdeflate_alloc_decompressor, libdeflate_crc32, libdeflate_decompressor,
     libdeflate_deflate_decompress_ex, libdeflate_free_decompressor,
     libdeflate_result_LIBDEFLATE_SUCCESS,
 };
+pub use rels::Relationships;
 
 /// Relationship type of the main document part (transitional and strict URIs end alike).
 const REL_OFFICE_DOCUMENT: &str = "/officeDocument";
@@ -41,58 +44,6 @@ pub struct Package<'a> {
     /// Names of the parts inflated so far, in order; kept only once [`Self::log_reads`]
     /// asked for it (a name copied per part is a cost extraction alone does not need).
     read_log: Option<Vec<String>>,
-}
-
-/// The relationships of one part (internal targets only), their strings kept back to
-/// back in one buffer: one allocation per `.rels` part instead of three per relationship.
-#[derive(Default)]
-pub struct Relationships {
-    /// Every relationship's id, type URI and resolved target part name, in that order.
-    text: String,
-    /// Where each relationship's strings end in `text`: `[id, type, target]`.
-    ends: Vec<[usize; 3]>,
-}
-
-/// One relationship of a part: its id, type URI and resolved target part name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Relationship<'r> {
-    pub id: &'r str,
-    pub rel_type: &'r str,
-    pub target: &'r str,
-}
-
-impl Relationships {
-    /// The relationships in document order.
-    pub fn iter(&self) -> impl Iterator<Item = Relationship<'_>> {
-        let mut start = 0;
-        self.ends.iter().map(move |&[id, rel_type, target]| {
-            let r = Relationship {
-                id: &self.text[start..id],
-                rel_type: &self.text[id..rel_type],
-                target: &self.text[rel_type..target],
-            };
-            start = target;
-            r
-        })
-    }
-
-    /// Target part of the first relationship whose type ends with `suffix`.
-    pub fn target_of_type(&self, suffix: &str) -> Option<&str> {
-        self.iter()
-            .find(|r| r.rel_type.ends_with(suffix))
-            .map(|r| r.target)
-    }
-
-    /// Appends a relationship: `id` and `rel_type` as given, `target` resolved against
-    /// the source part's directory `dir` (see [`resolve_into`]).
-    fn push(&mut self, id: &str, rel_type: &str, dir: &str, target: &str) {
-        self.text.push_str(id);
-        let id_end = self.text.len();
-        self.text.push_str(rel_type);
-        let type_end = self.text.len();
-        resolve_into(&mut self.text, dir, target);
-        self.ends.push([id_end, type_end, self.text.len()]);
-    }
 }
 
 impl<'a> Package<'a> {
@@ -237,40 +188,7 @@ impl<'a> Package<'a> {
         let Some(xml) = self.read_text(&rels_name)? else {
             return Ok(Relationships::default());
         };
-        let mut reader = Reader::new(&xml, &rels_name, self.config.max_xml_depth);
-        // The strings of a relationship are shorter than its markup, and a target grows
-        // by at most `dir` and a `/`: room for all but the most unusual parts.
-        let mut rels = Relationships {
-            text: String::with_capacity(xml.len()),
-            ends: Vec::new(),
-        };
-        while let Some(token) = reader.next()? {
-            let (Token::Empty(e) | Token::Start(e)) = token else {
-                continue;
-            };
-            if e.local() != "Relationship" {
-                continue;
-            }
-            // One pass over the attributes; the first of each name counts (as `Tag::attribute`).
-            let [mut id, mut rel_type, mut target, mut mode] = [None; 4];
-            for (name, raw) in e.raw_attributes() {
-                let slot = match name {
-                    "Id" => &mut id,
-                    "Type" => &mut rel_type,
-                    "Target" => &mut target,
-                    "TargetMode" => &mut mode,
-                    _ => continue,
-                };
-                slot.get_or_insert(raw);
-            }
-            if mode.map(attribute_value).as_deref() == Some("External") {
-                continue;
-            }
-            let [id, rel_type, target] =
-                [id, rel_type, target].map(|raw| raw.map(attribute_value).unwrap_or_default());
-            rels.push(&id, &rel_type, dir, &target);
-        }
-        Ok(rels)
+        rels::parse(&xml, &rels_name, dir, self.config.max_xml_depth)
     }
 
     /// Target of the package relationship whose type ends with `suffix`.
@@ -467,39 +385,11 @@ fn inflate_streaming(data: &[u8], declared: u64, limit: u64, name: &str) -> Resu
     })
 }
 
-/// Appends to `out` the part name of a relationship `target` resolved against the source
-/// part's directory `dir`: absolute targets start with `/`; `..` and `.` segments are
-/// folded; the segments are joined by `/`. Built in place: no list of segments.
-fn resolve_into(out: &mut String, dir: &str, target: &str) {
-    let start = out.len();
-    let push = |out: &mut String, segment: &str| {
-        if out.len() > start {
-            out.push('/');
-        }
-        out.push_str(segment);
-    };
-    if !target.starts_with('/') {
-        for segment in dir.split('/').filter(|s| !s.is_empty()) {
-            push(out, segment);
-        }
-    }
-    for segment in target.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                let last = out[start..].rfind('/').map_or(start, |i| start + i);
-                out.truncate(last);
-            }
-            s => push(out, s),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::io::Write;
 
-    use super::{Config, Package, crc32, inflate, resolve_into};
+    use super::{Config, Package, crc32, inflate};
     use crate::error::ErrorKind;
     use crate::zipdir::tests::{Spec, archive};
 
@@ -647,23 +537,5 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.kind, ErrorKind::Corrupt);
-    }
-
-    fn resolve(dir: &str, target: &str) -> String {
-        let mut out = String::from("kept");
-        resolve_into(&mut out, dir, target);
-        out.strip_prefix("kept").unwrap().to_owned()
-    }
-
-    #[test]
-    fn resolves_relative_and_absolute_targets() {
-        assert_eq!(resolve("", "word/document.xml"), "word/document.xml");
-        assert_eq!(resolve("", "/word/document2.xml"), "word/document2.xml");
-        assert_eq!(resolve("word", "media/image1.png"), "word/media/image1.png");
-        assert_eq!(resolve("word", "../docProps/core.xml"), "docProps/core.xml");
-        assert_eq!(resolve("word", "./styles.xml"), "word/styles.xml");
-        assert_eq!(resolve("word/sub", "../../../a//b/./c"), "a/b/c");
-        assert_eq!(resolve("", ".."), "");
-        assert_eq!(resolve("", ""), "");
     }
 }
