@@ -18,7 +18,7 @@ import psutil
 #: Repository root (the Cargo workspace and the git checkout).
 REPO_ROOT = Path(__file__).resolve().parents[2]
 #: Crates whose locked versions matter for the comparison (from Cargo.lock).
-CRATES: tuple[str, ...] = ("pyo3", "cxx", "cxx-build", "cbindgen", "zip", "libdeflate-sys", "memchr")
+CRATES: tuple[str, ...] = ("pyo3", "cxx", "cxx-build", "cbindgen", "libdeflate-sys", "memchr", "pdfium-render")
 #: Python distributions whose versions matter (from importlib.metadata).
 PACKAGES: tuple[str, ...] = ("pybind11", "cffi", "maturin", "numpy", "scipy", "psutil", "pyperf")
 
