@@ -495,13 +495,18 @@ mod tests {
         assert!(out.is_empty());
     }
 
+    /// `text` as a raw deflate stream.
+    fn deflated(text: &[u8]) -> Vec<u8> {
+        let mut encoder =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(text).unwrap();
+        encoder.finish().unwrap()
+    }
+
     #[test]
     fn a_part_inflates_whole_into_its_declared_size_and_a_wrong_size_streams() {
         let text = b"<w:t>inflated into uninitialized capacity</w:t>".repeat(50);
-        let mut encoder =
-            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
-        encoder.write_all(&text).unwrap();
-        let data = encoder.finish().unwrap();
+        let data = deflated(&text);
         let name = "word/document.xml";
         // The entry's data is followed by more of the archive: the decoder may read ahead.
         let archive = [&data[..], b"PK\x01\x02 the central directory follows"].concat();
@@ -523,10 +528,7 @@ mod tests {
     fn a_stream_that_ends_past_its_compressed_size_is_corrupt() {
         // The read-ahead room must not let a stream borrow the bytes after its entry.
         let text = b"<w:t>the end of this stream lies past the entry</w:t>".repeat(20);
-        let mut encoder =
-            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
-        encoder.write_all(&text).unwrap();
-        let whole = encoder.finish().unwrap();
+        let whole = deflated(&text);
         let truncated = &whole[..whole.len() - 2];
         let err = inflate(
             truncated,
