@@ -217,7 +217,7 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--bridges", type=_csv(BRIDGES), default=list(BRIDGES))
     m.add_argument("--corpus", type=Path, default=Path("build/corpus"), help="generated corpus directory")
     m.set_defaults(func=_memcheck)
-    s = sub.add_parser("soak", help="long RSS-slope run per bridge (goal: 95% upper bound < 16 B/iteration)")
+    s = sub.add_parser("soak", help="long RSS-slope run per bridge (goal: 95%% upper bound < 16 B/iteration)")
     s.add_argument("--bridges", type=_csv(BRIDGES), default=list(BRIDGES))
     s.add_argument("--minutes", type=float, default=10.0, help="minutes per bridge")
     s.add_argument("--merge", action="store_true",

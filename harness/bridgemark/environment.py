@@ -65,10 +65,12 @@ def package_versions() -> dict[str, str | None]:
 
 
 def git_commit() -> dict[str, Any]:
-    """``{"commit": sha | None, "dirty": bool | None}`` of the checkout."""
+    """``{"commit": sha | None, "dirty": bool | None}`` of the checkout: dirty when a tracked
+    file outside ``results/`` differs from the commit (a run rewrites ``results/REPORT.md`` and
+    its plots, which must not mark the next run of the same code dirty)."""
     sha = _command("git", "rev-parse", "HEAD")
-    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
-                            text=True, cwd=REPO_ROOT, check=False) if sha else None
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)results"],
+                            capture_output=True, text=True, cwd=REPO_ROOT, check=False) if sha else None
     return {"commit": sha, "dirty": bool(status.stdout.strip()) if status and status.returncode == 0 else None}
 
 
