@@ -242,7 +242,8 @@ thread_local! {
 }
 
 /// Inflates raw deflate `data` (declaring `declared` bytes of output) into a new buffer;
-/// stops once the output passes `limit` bytes (the caller reports that).
+/// stops once the output passes `limit` bytes (the caller reports that). `readable` starts
+/// with `data` and may go on (see [`LibDeflate::inflate_exact`]).
 fn inflate(data: &[u8], readable: &[u8], declared: u64, limit: u64, name: &str) -> Result<Vec<u8>> {
     // The declared size comes from the (untrusted) ZIP directory: believe it only as far
     // as deflate can expand (at most MAX_DEFLATE_RATIO : 1) and the limit allows.
@@ -273,8 +274,10 @@ impl LibDeflate {
     }
 
     /// Inflates raw deflate `data` into the spare capacity of `out` (not zero-filled first)
-    /// and appends the result; true when the stream is valid and inflates to exactly
-    /// `declared` bytes (false when `out` has no room for that many).
+    /// and appends the result; true when the stream is valid, ends within `data` and
+    /// inflates to exactly `declared` bytes (false when `out` has no room for that many).
+    /// `readable`: `data` and the bytes after it (a prefix of the rest of the archive), which
+    /// libdeflate may read ahead into: its fast loop runs only while input is left behind it.
     fn inflate_exact(
         &mut self,
         data: &[u8],
@@ -287,7 +290,8 @@ impl LibDeflate {
         let mut written = 0usize;
         let mut consumed = 0usize;
         // SAFETY: `self.0` is a live decompressor used by this thread only (`&mut self`);
-        // `data` is readable for `data.len()` bytes; `spare` is writable for `avail` bytes.
+        // `readable` is readable for `readable.len()` bytes (libdeflate reads no further);
+        // `spare` is writable for `avail` bytes.
         // libdeflate touches the output only within its `out_nbytes_avail` bytes and does
         // not need them initialized (as with malloc'ed memory in C: its word-wise match
         // copies may read bytes ahead of the output, which it overwrites before it reports

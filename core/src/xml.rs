@@ -646,27 +646,10 @@ impl<'a> Reader<'a> {
         unsafe { std::str::from_utf8_unchecked(bytes) }
     }
 
-    /// `a == b` for two slices of this reader's text, without a call to `memcmp`: names
-    /// of at most 16 bytes (nearly all) are compared as two 16-byte integers.
+    /// `a == b` for two slices of this reader's text (see [`Self::name_at`]).
     #[inline(always)]
     fn same_name(&self, a: &str, b: &str) -> bool {
-        let len = a.len();
-        if len != b.len() {
-            return false;
-        }
-        let bytes = self.xml.as_bytes();
-        let word = |s: &str| {
-            let at = self.offset_of(s);
-            bytes
-                .get(at..at + 16)
-                .map(|w| u128::from_le_bytes(w.try_into().expect("16 bytes")))
-        };
-        match (word(a), word(b)) {
-            (Some(x), Some(y)) if (1..=16).contains(&len) => {
-                (x ^ y) & (u128::MAX >> (128 - 8 * len)) == 0
-            }
-            _ => a == b,
-        }
+        a.len() == b.len() && self.name_at(a, self.offset_of(b))
     }
 
     #[cold]
@@ -696,8 +679,9 @@ impl<'a> Reader<'a> {
         self.end_tag_general(start)
     }
 
-    /// Whether the text at `at` starts with `name`, a slice of this reader's text that
-    /// ends before the end of the text (as [`Self::same_name`]).
+    /// Whether the text at `at` starts with `name`, a slice of this reader's text, without
+    /// a call to `memcmp`: names of at most 16 bytes (nearly all) are compared as two
+    /// 16-byte integers when both have 16 bytes of text behind them.
     #[inline(always)]
     fn name_at(&self, name: &str, at: usize) -> bool {
         let bytes = self.xml.as_bytes();
