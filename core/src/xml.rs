@@ -133,6 +133,23 @@ fn is_xml_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r')
 }
 
+/// Index just past the first `terminator` (which ends with `>`) at or after `from` in
+/// `bytes`, if any. Each `>` is checked for the rest of the terminator before it: the
+/// first match is the first occurrence. Not `memmem::find`: building its searcher costs
+/// ~300 instructions, more than the whole XML declaration of a small part.
+pub(crate) fn past_terminator(bytes: &[u8], from: usize, terminator: &[u8]) -> Option<usize> {
+    debug_assert_eq!(terminator.last(), Some(&b'>'));
+    let mut at = from + terminator.len() - 1;
+    while let Some(i) = bytes.get(at..).and_then(|rest| memchr(b'>', rest)) {
+        let end = at + i + 1;
+        if bytes[..end].ends_with(terminator) {
+            return Some(end);
+        }
+        at = end;
+    }
+    None
+}
+
 /// An attribute value as XML 1.0 §3.3.3 normalises it: literal line ends and tabs
 /// become spaces, then references are decoded (so `&#9;` stays a tab).
 pub fn attribute_value(raw: &str) -> Cow<'_, str> {
@@ -442,24 +459,14 @@ impl<'a> Reader<'a> {
     }
 
     /// Moves past the next `terminator` (which ends with `>`) at or after `from`.
-    ///
-    /// Each `>` is checked for the rest of the terminator before it: the first match
-    /// is the first occurrence. Not `memmem::find`: building its searcher costs ~300
-    /// instructions, more than the whole XML declaration of a small part.
     fn skip_past(&mut self, from: usize, terminator: &str, what: &str) -> Result<()> {
-        let bytes = self.xml.as_bytes();
-        let term = terminator.as_bytes();
-        debug_assert_eq!(term.last(), Some(&b'>'));
-        let mut at = from + term.len() - 1;
-        while let Some(i) = bytes.get(at..).and_then(|rest| memchr(b'>', rest)) {
-            let end = at + i + 1;
-            if bytes[..end].ends_with(term) {
+        match past_terminator(self.xml.as_bytes(), from, terminator.as_bytes()) {
+            Some(end) => {
                 self.pos = end;
-                return Ok(());
+                Ok(())
             }
-            at = end;
+            None => Err(self.malformed(from, &format!("unterminated {what}"))),
         }
-        Err(self.malformed(from, &format!("unterminated {what}")))
     }
 
     /// Skips `<!DOCTYPE …>` (or any `<!…>` declaration) with its internal subset:

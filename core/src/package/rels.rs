@@ -10,10 +10,10 @@
 //! single quotes, deeper nesting, malformed markup) to the general reader, which decides
 //! and words any error. In debug builds (tests, fuzzing) both run and must agree.
 
-use memchr::{memchr, memmem};
+use memchr::memchr;
 
 use crate::error::Result;
-use crate::xml::{Reader, Token, attribute_value};
+use crate::xml::{Reader, Token, attribute_value, past_terminator};
 
 /// The relationships of one part (internal targets only), their strings kept back to
 /// back in one buffer: one allocation per `.rels` part instead of three per relationship.
@@ -197,7 +197,7 @@ fn parse_plain(xml: &str, dir: &str, max_depth: u32) -> Option<Relationships> {
             }
         }
         match bytes.get(at + 1) {
-            Some(b'?') => at += memmem::find(&bytes[at..], b"?>")? + 2,
+            Some(b'?') => at = past_terminator(bytes, at, b"?>")?,
             Some(b'!') => return None,
             Some(b'/') => {
                 let name = open.take()?;
