@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from bridgemark import report
 from bridgemark.corpus import SEED_FILES
+from bridgemark.suites.calls import FLOOR_CASE
 
 
 def machine(document: dict[str, Any]) -> str:
@@ -57,6 +58,13 @@ def _timing(suite: str, case: str, impl: str) -> Callable[[dict[str, Any]], str]
     return cell
 
 
+def _floor_factor(impl: str) -> Callable[[dict[str, Any]], str]:
+    def cell(document: dict[str, Any]) -> str:
+        r = _record(document, "calls", impl, FLOOR_CASE)
+        return report.DASH if r is None else report.fmt_factor(r, "above_floor")
+    return cell
+
+
 def _coefficient(impl: str, name: str, scale: float, unit: str) -> Callable[[dict[str, Any]], str]:
     def cell(document: dict[str, Any]) -> str:
         r = document.get("cost_model", {}).get("fits", {}).get(impl)
@@ -70,7 +78,7 @@ def _coefficient(impl: str, name: str, scale: float, unit: str) -> Callable[[dic
 
 def rows(documents: list[dict[str, Any]]) -> list[tuple[str, Callable[[dict[str, Any]], str]]]:
     """The table's rows: (label, cell function of one document). Environment first, then the
-    bare call per implementation, the extraction medians on the seed files, and the cost
+    bare call per implementation, in ns and in C-API floors, the extraction medians on the seed files, and the cost
     model's fixed and per-KiB coefficients per bridge (when the runs have them)."""
     env = lambda key, f=str: lambda d: f(d["environment"].get(key, report.DASH))  # noqa: E731
     out: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
@@ -86,6 +94,8 @@ def rows(documents: list[dict[str, Any]]) -> list[tuple[str, Callable[[dict[str,
     impls = list(dict.fromkeys(i for d in documents for i in d["implementations"]))
     for impl in impls:
         out.append((f"calls `noop`: {impl}", _timing("calls", "noop", impl)))
+    for impl in impls:
+        out.append((f"calls `noop` in C-API floors (paired): {impl}", _floor_factor(impl)))
     for seed in SEED_FILES:
         for impl in impls:
             out.append((f"extraction `{seed}`: {impl}", _timing("extraction", seed, impl)))

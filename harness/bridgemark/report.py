@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable
 
 from bridgemark.corpus import SEED_FILES
 from bridgemark.registry import PEERS
+from bridgemark.suites.calls import FLOOR, FLOOR_CASE
 
 #: The seed report's claimed overhead ranges (source: the seed report this project reproduces).
 SEED_CLAIMS: dict[str, str] = {"pyo3": "5–15%", "pybind11": "10–20%", "ctypes": "20–50%", "pure_python": "0% (“baseline”)"}
@@ -113,6 +114,16 @@ def fmt_ratio(rec: dict, name: str) -> str:
     low, high = rec.get(f"{name}_ci95_low"), rec.get(f"{name}_ci95_high")
     value = f"{rec[name]:.3g}×"
     return value if low is None or high is None else f"{value} [{low:.3g}, {high:.3g}]"
+
+
+def fmt_factor(rec: dict, name: str) -> str:
+    """A paired relative difference ``{name}_pct`` (+ ci95) as a factor: ``+14%`` → ``1.14× [1.12, 1.16]``."""
+    v = rec.get(f"{name}_pct")
+    if v is None:
+        return DASH
+    bounds = [rec.get(f"{name}_ci95_{side}_pct") for side in ("low", "high")]
+    ci = ", ".join(DASH if b is None else f"{1 + b / 100:.3g}" for b in bounds)
+    return f"{1 + v / 100:.3g}× [{ci}]"
 
 
 def fmt_bytes(n: float | None) -> str:
@@ -281,14 +292,19 @@ def section_industry(run: Run) -> list[str]:
         info = run.implementations[impl]
         depth = DASH if impl == "direct_rust" else "{} / {}".format(*info["wrapper_depth"])
         noop = run.cell("calls", impl, "noop", lambda r: fmt_ns_ci(r, "median") + f" (n={r['n']})")
+        floor = run.cell("calls", impl, FLOOR_CASE, lambda r: fmt_factor(r, "above_floor"))
         over = [run.cell("extraction", impl, f, lambda r: DASH if "overhead_pct" not in r else
                          fmt_ci(r, "overhead", "pct", "%", sign=True) + f" ({fmt_ns(r['overhead_ns'], True)})")
                 for f in seeds]
-        rows.append([ROLE.get(impl, impl), depth, noop, *over, SEED_CLAIMS.get(impl, DASH)])
+        rows.append([ROLE.get(impl, impl), depth, noop, floor, *over, SEED_CLAIMS.get(impl, DASH)])
     header = ["bridge", "wrapper depth (probes / extraction)", "fixed call cost: noop median [95% CI]",
+              "noop in C-API floors, paired [95% CI]",
               *[f"overhead on `{f}` [95% CI]" for f in seeds], "seed report's claim"]
     return ["## (d) Industry table", "",
-            "Fixed call cost: the `noop` probe from the calls suite (includes the harness loop, see `loop` below). "
+            "Fixed call cost: the `noop` probe from the calls suite (includes the harness loop, see `loop` below); "
+            "in C-API floors: the same call / the C-API floor's `noop` in the same worker, sample for sample "
+            "(`noop:floor`, free of the machine's speed state of the moment; capi's own row "
+            "pairs the floor with itself: 1× within its interval when the pairing is fair). "
             "Overhead: median over pairs of (bridge − the core's own loop in the bridge's process) on the same "
             "file, % of that loop (ns in parentheses), from (a). Claims: the seed report this project reproduces; it gave no source.", "",
             table(header, rows), ""]
@@ -300,7 +316,28 @@ def section_calls(run: Run) -> list[str]:
             for c in run.cases("calls")]
     n = {r["n"] for r in run.suite("calls")["records"] if "n" in r}
     return ["## Bare-call costs (probes)", "", _method(run, "calls") + f" n per figure: {', '.join(map(str, sorted(n)))}.",
-            "", table(["case"] + impls, rows), ""]
+            "", table(["case"] + impls, rows), ""] + section_floor(run)
+
+
+def section_floor(run: Run) -> list[str]:
+    """The bare call of every implementation against the C-API floor's, paired in its worker."""
+    if FLOOR_CASE not in run.cases("calls"):  # runs before the case existed
+        return []
+    impls = [i for i in run.bridges if "skipped" not in run._records.get(("calls", i, FLOOR_CASE), {})]
+    cols = [("noop median [95% CI]", lambda r: fmt_ns_ci(r, "median")),
+            ("C-API floor's noop, same worker", lambda r: fmt_ns_ci(r, f"{FLOOR}_median")),
+            ("above the floor, paired", lambda r: fmt_ns_ci(r, "above_floor", sign=True)),
+            ("in C-API floors, paired", lambda r: fmt_factor(r, "above_floor")),
+            ("n pairs", lambda r: str(r["n"]))]
+    rows = [[ROLE.get(i, i)] + [run.cell("calls", i, FLOOR_CASE, f) for _, f in cols] for i in impls]
+    return ["### The bare call in C-API floors", "",
+            "`noop:floor`: each sample of the implementation's `noop` alternates (ABBA) with a sample of the "
+            "C-API floor's `noop` (a hand-written METH_NOARGS function, the least a Python→native call can cost) "
+            "in the same worker; figures are medians over pairs. A bare call takes tens of ns, and on a shared "
+            "machine the ns move with its state (frequency, a neighbour's cache traffic) by up to 2× between "
+            "processes minutes apart; both calls of a pair move alike, so the factor repeats where the ns do not "
+            "(see *Repeatability*). capi's row pairs the floor with itself: 1× within its interval when the pairing is fair.", "",
+            table(["implementation"] + [h for h, _ in cols], rows), ""]
 
 
 def section_process(run: Run) -> list[str]:
@@ -547,9 +584,10 @@ REPEAT_TOLERANCE = 0.10
 
 def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str]:
     """Ratio newest / previous run for every headline figure: noop per bridge and the seed
-    files' extraction medians per implementation (absolute times), and the seed files'
-    paired factors per bridge (bridge time / the core's own loop in the same process,
-    ``1 + overhead_pct / 100``), counted apart: an absolute time carries the machine's state
+    files' extraction medians per implementation (absolute times), and the paired factors:
+    noop per bridge in C-API floors (``1 + above_floor_pct / 100``, the floor itself left out)
+    and the seed files' extraction per bridge / the core's own loop in the same process
+    (``1 + overhead_pct / 100``), counted apart: an absolute time carries the machine's state
     of the day, a paired factor cancels it."""
     if previous is None:
         return ["## Repeatability", "", "No earlier run of this machine in `results/` to compare with.", ""]
@@ -568,6 +606,11 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
             now, before = run._records.get((suite, impl, case)), prev._records.get((suite, impl, case))
             if now and before and "median_ns" in now and "median_ns" in before:
                 add("absolute", f"{suite} `{case}`", impl, before["median_ns"], now["median_ns"], fmt_ns)
+    for impl in run.bridges:
+        now, before = run._records.get(("calls", impl, FLOOR_CASE)), prev._records.get(("calls", impl, FLOOR_CASE))
+        if impl != FLOOR and all(r and "above_floor_pct" in r for r in (now, before)):
+            add("paired", "calls `noop` / C-API floor's `noop`", impl, 1 + before["above_floor_pct"] / 100,
+                1 + now["above_floor_pct"] / 100, lambda v: f"{v:.3f}×")
     for case in SEED_FILES:
         for impl in run.bridges:
             now, before = run._records.get(("extraction", impl, case)), prev._records.get(("extraction", impl, case))
@@ -578,8 +621,8 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
     return ["## Repeatability", "",
             f"This run against `{previous['run_id']}` (same host): figure now / figure then, goal within "
             f"±{REPEAT_TOLERANCE:.0%}; {summary}. Absolute times carry the machine's state of the day (on this VM "
-            "a process runs in one of several speed states, see (a)); a paired factor (bridge time / the core's own "
-            "loop in the same worker, sample for sample) cancels it.", "",
+            "a process runs in one of several speed states, see (a)); a paired factor (a bridge's time / the C-API "
+            "floor's bare call or the core's own loop in the same worker, sample for sample) cancels it.", "",
             table(["figure", "implementation", "previous", "this run", "ratio", f"within ±{REPEAT_TOLERANCE:.0%}"], rows), ""]
 
 

@@ -47,7 +47,28 @@ def test_industry_table_has_every_bridge_with_claims_and_gaps(document):
     assert rows["pyo3"][-1] == "5–15%" and rows["pybind11"][-1] == "10–20%" and rows["ctypes"][-1] == "20–50%"
     assert rows["pure_python"][-1].startswith("0%")
     assert rows["pyo3"][1].startswith("55.6 ns [") and "(n=6)" in rows["pyo3"][1]
-    assert rows["pyo3"][2].startswith("+10% [")
+    assert rows["pyo3"][2] == "1.1× [1.1, 1.1]"  # noop in C-API floors, paired
+    assert rows["pure_python"][2] == "0.9× [0.9, 0.9]"
+    assert rows["direct_rust (no bridge)"][2] == "n/a"  # bridges only
+    assert rows["pyo3"][3].startswith("+10% [")
+
+
+def test_the_floor_table_gives_every_bridge_in_ns_and_in_floors_and_omits_direct_rust(document):
+    floor = _section(report.render(document), "Bare-call costs").split("### The bare call in C-API floors")[1]
+    rows = _rows(floor)
+    assert list(rows) == ["capi (floor)", "pyo3", "pybind11", "cffi_api", "cffi_abi", "ctypes", "pure_python"]
+    assert rows["capi (floor)"] == ["not built"] * 5
+    assert rows["cffi_api"][0] == "failed"
+    assert rows["ctypes"][2:] == ["+126 ns [100, 152]", "3× [3, 3]", "6"]
+    assert rows["ctypes"][1] == "63 ns [50.2, 76.1]"  # the floor's noop in ctypes's workers
+
+
+def test_runs_before_the_floor_case_render_without_its_table(document):
+    for r in document["suites"]["calls"]["records"]:
+        r["case"] = "noop" if r["case"] == "noop:floor" else r["case"]
+    document["suites"]["calls"]["records"] = [r for r in document["suites"]["calls"]["records"]
+                                              if "above_floor_pct" not in r]
+    assert "### The bare call in C-API floors" not in report.render(document)
 
 
 def test_every_table_lists_every_implementation(document):
@@ -259,8 +280,22 @@ def test_repeatability_counts_paired_factors_apart_from_absolute_times():
 
     # The machine ran 50% slower: the absolute median moves, the paired factor 1.10× → 1.12× does not.
     text = "\n".join(report.section_repeatability(report.Run(run(12.0, 150e3)), run(10.0, 100e3)))
-    assert "1 of 1 paired figures repeat" in text
+    assert "4 of 4 paired figures repeat" in text  # and pyo3, ctypes, pure_python in C-API floors
     assert f"| extraction `{report.SEED_FILES[0]}` / in-process Rust | pyo3 | 1.100× | 1.120× | 1.018 | yes |" in text
+
+
+def test_repeatability_counts_the_bare_call_in_floors_as_a_paired_figure():
+    def run(pct: float) -> dict:
+        doc = json.loads(FIXTURE.read_text())
+        for r in doc["suites"]["calls"]["records"]:
+            if r["case"] == "noop:floor" and r["implementation"] == "pyo3":
+                r["above_floor_pct"] = pct
+        return doc
+
+    text = "\n".join(report.section_repeatability(report.Run(run(12.0)), run(10.0)))
+    assert "| calls `noop` / C-API floor's `noop` | pyo3 | 1.100× | 1.120× | 1.018 | yes |" in text
+    assert "| calls `noop` / C-API floor's `noop` | ctypes | 3.000× | 3.000× | 1.000 | yes |" in text
+    assert "direct_rust |" not in text.split("C-API floor")[-1].split("extraction")[0]
 
 
 def test_peer_ratios_skip_files_a_peer_does_not_read():
@@ -301,6 +336,8 @@ def test_report_merges_the_newest_run_of_each_machine_one_column_each(tmp_path):
     assert rows["calls `noop`: pyo3"][0].startswith("111 ns [")  # 2 × 55.6 ns
     assert rows["calls `noop`: pyo3"][1].startswith("55.6 ns [")
     assert rows["calls `noop`: capi"] == ["—", "—"]  # not built on either machine
+    # The factor does not move with the machine's speed (every ns figure was scaled 2×).
+    assert rows["calls `noop` in C-API floors (paired): pyo3"] == ["1.1× [1.1, 1.1]"] * 2
 
 
 def test_one_machine_gives_no_merged_table(tmp_path):

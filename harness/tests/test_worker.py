@@ -103,20 +103,61 @@ def test_a_failing_case_is_recorded_with_its_error_not_timed(fake):
 
 def test_calls_cases_map_to_the_bridges_own_callables(fake):
     assert calls.probe_call(fake, "loop") == (None, ())
-    assert calls.probe_call(fake, "noop") == (fake.noop, ())
+    assert calls.probe_call(fake, "noop") == calls.probe_call(fake, calls.FLOOR_CASE) == (fake.noop, ())
     assert calls.probe_call(fake, "echo:5") == (fake.echo, ("xxxxx",))
     assert calls.probe_call(fake, "make_result:10:2") == (fake.make_result, (10, 2))
     with pytest.raises(ValueError):
         calls.probe_call(fake, "echo")
 
 
-def test_calls_suite_measures_every_case(fake):
+@pytest.fixture
+def floor(monkeypatch) -> FakeBridge:
+    """A fake C-API floor: what the calls suite loads as ``capi`` for ``noop:floor``."""
+    floor = FakeBridge()
+    monkeypatch.setattr(calls, "load", lambda name: floor if name == calls.FLOOR else None)
+    return floor
+
+
+def test_calls_suite_measures_every_case(fake, floor):
     records = calls.measure(fake, FAST, list(calls.CASES))
     assert [r["case"] for r in records] == list(calls.CASES)
     assert all("samples_ns_per_iter" in r for r in records if r["case"] not in calls.MEMCPY_CASES)
-    # Every probe is paired with itself looped in Rust in the worker; the empty loop is not.
+    # Every probe is paired with itself looped in Rust in the worker, except the empty loop and the
+    # bare call paired with the C-API floor's.
     paired = {r["case"] for r in records if "rust_samples_ns_per_iter" in r}
-    assert paired == set(calls.CASES) - set(calls.MEMCPY_CASES) - {"loop"}
+    assert paired == set(calls.CASES) - set(calls.MEMCPY_CASES) - {"loop", calls.FLOOR_CASE}
+    assert [r["case"] for r in records if "capi_samples_ns_per_iter" in r] == [calls.FLOOR_CASE]
+
+
+def test_the_floor_case_alternates_the_bridges_noop_with_the_floors_sample_for_sample(fake, floor):
+    (rec,) = calls.measure(fake, FAST, [calls.FLOOR_CASE])
+    runs = FAST["warmups"] + FAST["samples"]
+    assert len(rec["samples_ns_per_iter"]) == len(rec["capi_samples_ns_per_iter"]) == FAST["samples"]
+    assert fake.calls == floor.calls == 1 + runs  # one calibration call each (no minimum), then every sample
+    assert (rec["marshalled_bytes"], rec["marshalled_objects"]) == (0, 0)
+
+
+def test_the_floor_case_is_an_error_when_the_floor_is_not_built(fake, monkeypatch):
+    def missing(name):
+        raise ImportError("No module named 'bridgemark_capi'")
+
+    monkeypatch.setattr(calls, "load", missing)
+    assert calls.measure(fake, FAST, [calls.FLOOR_CASE]) == [
+        {"case": calls.FLOOR_CASE, "error": "ImportError: No module named 'bridgemark_capi'"}]
+
+
+def test_the_bare_call_in_floors_is_a_per_pair_ratio_so_machine_states_cancel():
+    def rec(samples, floor):
+        return _timing(calls.FLOOR_CASE, samples) | {"capi_samples_ns_per_iter": floor}
+
+    # The second process runs 2× slower: the ns move, the factor (1.25×) does not.
+    raw = {"pyo3": [[rec([50.0, 50.0, 50.0], [40.0, 40.0, 40.0])], [rec([100.0, 100.0, 100.0], [80.0, 80.0, 80.0])]]}
+    (pyo3,) = calls.summarize(raw)
+    assert (pyo3["above_floor_pct"], pyo3["above_floor_ci95_low_pct"], pyo3["above_floor_ci95_high_pct"]) == (
+        pytest.approx(25.0), pytest.approx(25.0), pytest.approx(25.0))
+    assert pyo3["above_floor_ns"] == pytest.approx(15.0)  # median of the pairs' 10 and 20 ns
+    assert pyo3["capi_median_ns"] == pytest.approx(60.0)
+    assert "overhead_method" not in pyo3  # the floor is not the Rust baseline
 
 
 def test_memcpy_cases_are_direct_rust_only_and_skipped_by_bridges(fake):

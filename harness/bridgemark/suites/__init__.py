@@ -176,15 +176,20 @@ def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dic
 
 
 #: Names of the paired samples a timing record may carry (:func:`bridgemark.worker.timing_record`'s
-#: ``baseline``): the core's own loop in the worker, and the reference bridge in a peer's worker.
-PAIRED: tuple[str, ...] = ("rust", "pyo3")
+#: ``baseline``): the core's own loop in the worker, the reference bridge in a peer's worker, and
+#: the C-API floor's bare call (calls suite, ``noop:floor``). Those with a paired difference map to
+#: the fields it is stored under: ``{field}_ns`` / ``{field}_pct`` (+ ci95).
+PAIRED: tuple[str, ...] = ("rust", "pyo3", "capi")
+PAIRED_DIFFERENCE: dict[str, str] = {"rust": "overhead", "capi": "above_floor"}
 
 
 def _paired_baseline(rs: list[dict]) -> dict[str, Any]:
     """The paired samples of one (implementation, case) when every process took them:
     ``{name}_samples_ns_per_iter`` (per process) and ``{name}_median_ns`` (+ ci95) for each name
-    of :data:`PAIRED`; for ``rust`` also the paired overhead ``overhead_ns`` / ``overhead_pct``
-    (+ ci95, :func:`bridgemark.stats.paired_difference_ci`), with ``overhead_method: "paired"``."""
+    of :data:`PAIRED`; for those of :data:`PAIRED_DIFFERENCE` also the paired difference in ns and
+    in % of the baseline (+ ci95, :func:`bridgemark.stats.paired_difference_ci`): for ``rust`` the
+    overhead ``overhead_ns`` / ``overhead_pct`` with ``overhead_method: "paired"``, for ``capi``
+    ``above_floor_ns`` / ``above_floor_pct``."""
     from bridgemark import stats
 
     out: dict[str, Any] = {}
@@ -193,9 +198,12 @@ def _paired_baseline(rs: list[dict]) -> dict[str, Any]:
             continue
         x, y = [r["samples_ns_per_iter"] for r in rs], [r[f"{name}_samples_ns_per_iter"] for r in rs]
         out |= {f"{name}_samples_ns_per_iter": y, **stats.median_ci(y).fields(f"{name}_median", "ns")}
-        if name == "rust":
+        if name in PAIRED_DIFFERENCE:
+            field = PAIRED_DIFFERENCE[name]
             diff, pct = stats.paired_difference_ci(x, y)
-            out |= {"overhead_method": "paired"} | diff.fields("overhead", "ns") | pct.fields("overhead", "pct")
+            out |= diff.fields(field, "ns") | pct.fields(field, "pct")
+            if name == "rust":
+                out["overhead_method"] = "paired"
     return out
 
 

@@ -5,6 +5,12 @@ Cases (same syntax for the Rust bench binary):
 - ``loop`` — the empty timed loop, no call: the harness's own cost per iteration, included
   in every other figure of this suite (reported, never subtracted);
 - ``noop`` — the bare call (fixed cost); ``add`` — ``add(1, 2)``, scalar marshalling;
+- ``noop:floor`` — the bare call again, each sample paired (ABBA) with a sample of the C-API
+  floor's bare call (``bridgemark_capi.noop``, the physical limit of a Python→native call) in
+  the same worker: the bridge's cost in units of the floor, free of the machine's speed state
+  (which moves both alike; a figure in ns repeats only while that state holds). On ``capi``
+  itself it pairs the floor with itself: the pairing's own control (factor 1). Bridges only;
+  ``skipped`` on direct Rust;
 - ``echo:N`` — ``echo("x" * N)``, N bytes of ASCII in and out; ``echo:N:ALPHABET`` — about N
   bytes of UTF-8 made of one non-ASCII character (``latin1`` é, ``cjk`` 中, ``emoji`` 😀:
   :data:`bridgemark.costmodel.ALPHABETS`), one per PEP 393 storage kind;
@@ -31,6 +37,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bridgemark import costmodel, suites, worker
+from bridgemark.registry import load
 
 #: Budgets (see :mod:`bridgemark.suites.extraction` for the meaning of each key); 2 processes
 #: (from 4) pay for the 10 and 30 kB echo cases and the paired Rust samples within `make
@@ -56,9 +63,12 @@ ECHO_NON_ASCII_BYTES: tuple[int, ...] = (1_000, 10_000, 30_000, 100_000, 1_000_0
 #: ``memcpy`` of 64 KiB inside the slow window of ``rep movsb`` (distance 16, where an output
 #: allocated behind its input lands) and outside it (2,048): the cost :data:`ECHO_BYTES` keeps out.
 MEMCPY_CASES: tuple[str, ...] = ("memcpy:65536:16", "memcpy:65536:2048")
+#: The bridge whose bare call is the floor, and the case paired with it (see the module docstring).
+FLOOR = "capi"
+FLOOR_CASE = "noop:floor"
 #: Every case, in report order.
 CASES: tuple[str, ...] = (
-    "loop", "noop", "add",
+    "loop", "noop", "noop:floor", "add",
     *(f"echo:{n}" for n in ECHO_BYTES),
     *(f"echo:{n}:{a}" for a in costmodel.ALPHABETS if a != "ascii" for n in ECHO_NON_ASCII_BYTES),
     "make_result:0:0", "make_result:1000:1", "make_result:0:100", "make_result:100000:10",
@@ -72,7 +82,9 @@ METHOD = (
     "discarded, `samples` per process × `processes` interleaved worker processes; figure = median ns "
     "per call with a 95% bootstrap CI. `loop` is the empty loop (harness cost, included in every figure). "
     "Overhead: median over pairs of (probe − the same probe looped in Rust in the worker, bm_time_probe, "
-    "loops calibrated alike, sampled alternately, ABBA), 95% two-stage bootstrap CI."
+    "loops calibrated alike, sampled alternately, ABBA), 95% two-stage bootstrap CI. `noop:floor`: the "
+    "bare call paired the same way with the C-API floor's bare call (bridgemark_capi.noop) in the worker; "
+    "figure = median over pairs of (noop / floor) and of (noop − floor)."
 )
 
 
@@ -86,7 +98,7 @@ def probe_call(bridge: Any, case: str) -> tuple[Callable | None, tuple]:
     kind, *arg = case.split(":")
     if kind == "loop" and not arg:
         return None, ()
-    if kind == "noop" and not arg:
+    if kind == "noop" and arg in ([], ["floor"]):
         return bridge.noop, ()
     if kind == "add" and not arg:
         return bridge.add, (1, 2)
@@ -102,14 +114,22 @@ def probe_call(bridge: Any, case: str) -> tuple[Callable | None, tuple]:
 def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
     """Child side: one timing record per probe case, with the call's sizes
     (:func:`bridgemark.costmodel.call_size`) except for ``loop``, and the paired in-process Rust
-    samples of the same probe (``rust_samples_ns_per_iter``); ``memcpy:N:D`` (no probe: a
-    direct-Rust case) as ``{"case", "skipped"}``."""
+    samples of the same probe (``rust_samples_ns_per_iter``), or for ``noop:floor`` the paired
+    samples of the C-API floor's ``noop`` (``capi_samples_ns_per_iter``); ``memcpy:N:D`` (no
+    probe: a direct-Rust case) as ``{"case", "skipped"}``."""
     from bridgemark_ctypes import time_probe
 
     def record(case: str) -> dict:
         if case.startswith("memcpy:"):
             return {"case": case, "skipped": "direct Rust only"}
         f, args = probe_call(bridge, case)
+        if case == FLOOR_CASE:
+            try:
+                floor = load(FLOOR).noop
+            except ImportError as exc:
+                return {"case": case, "error": f"{type(exc).__name__}: {exc}"}
+            pair = (FLOOR, lambda loops: worker.time_loop(floor, (), loops), True)
+            return worker.timing_record(case, f, args, params, costmodel.call_size, baseline=pair)
         # Loops calibrated apart: a probe may cost Rust more than the bridge (pure_python's echo
         # returns its argument; Rust's copies 1 MB), so the bridge's loop count could run for minutes.
         rust = None if f is None else ("rust", lambda loops: time_probe(case, loops), True)
