@@ -585,9 +585,10 @@ REPEAT_TOLERANCE = 0.10
 def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str]:
     """Ratio newest / previous run for every headline figure: noop per bridge and the seed
     files' extraction medians per implementation (absolute times), and the paired factors:
-    noop per bridge in C-API floors (``1 + above_floor_pct / 100``, the floor itself left out)
-    and the seed files' extraction per bridge / the core's own loop in the same process
-    (``1 + overhead_pct / 100``), counted apart: an absolute time carries the machine's state
+    noop per bridge in C-API floors (``1 + above_floor_pct / 100``, the floor itself left out),
+    the seed files' extraction per bridge / the core's own loop in the same process
+    (``1 + overhead_pct / 100``), the peers' ratios to bridgemark and the core's time against
+    inflating alone (:data:`INFLATE_GOAL`'s file), counted apart: an absolute time carries the machine's state
     of the day, a paired factor cancels it."""
     if previous is None:
         return ["## Repeatability", "", "No earlier run of this machine in `results/` to compare with.", ""]
@@ -617,6 +618,16 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
             if all(r and r.get("overhead_method") == "paired" for r in (now, before)):
                 add("paired", f"extraction `{case}` / in-process Rust", impl, 1 + before["overhead_pct"] / 100,
                     1 + now["overhead_pct"] / 100, lambda v: f"{v:.3f}×")
+    ratios = [r for r in (run.suite("extraction") or {"records": []})["records"] if r.get("kind") == "peer_ratio"]
+    for now in ratios:
+        before = prev._records.get(("extraction", now["implementation"], now["case"]))
+        if before and "median_ratio" in before:
+            add("paired", f"peer / {now['reference']}, {now['case']} (median of per-file ratios)", now["implementation"],
+                before["median_ratio"], now["median_ratio"], lambda v: f"{v:.3f}×")
+    now, before = (r._records.get(("inflate", "direct_rust", INFLATE_GOAL[0])) for r in (run, prev))
+    if now and before and "ratio" in now and "ratio" in before:
+        add("paired", f"extract / inflate only, `{INFLATE_GOAL[0]}`", "direct_rust", before["ratio"], now["ratio"],
+            lambda v: f"{v:.3f}×")
     summary = "; ".join(f"{ok} of {n} {kind} figures repeat" for kind, (ok, n) in counts.items() if n)
     return ["## Repeatability", "",
             f"This run against `{previous['run_id']}` (same host): figure now / figure then, goal within "

@@ -298,6 +298,21 @@ def test_repeatability_counts_the_bare_call_in_floors_as_a_paired_figure():
     assert "direct_rust |" not in text.split("C-API floor")[-1].split("extraction")[0]
 
 
+def test_repeatability_counts_the_peer_ratios_and_the_inflate_ratio_as_paired_figures():
+    def run(peer: float, inflate: float) -> dict:
+        doc = json.loads(FIXTURE.read_text())
+        doc["suites"]["extraction"]["records"].append(
+            {"implementation": "kreuzberg", "case": "docx files", "kind": "peer_ratio", "reference": "pyo3",
+             "median_ratio": peer, "median_ratio_ci95_low": peer * 0.9, "median_ratio_ci95_high": peer * 1.1})
+        doc["suites"]["inflate"] = {"method": "m", "params": {}, "failures": {}, "records": [
+            {"implementation": "direct_rust", "case": report.INFLATE_GOAL[0], "ratio": inflate}]}
+        return doc
+
+    text = "\n".join(report.section_repeatability(report.Run(run(12.0, 2.7)), run(10.0, 2.6)))
+    assert "| peer / pyo3, docx files (median of per-file ratios) | kreuzberg | 10.000× | 12.000× | 1.200 | no |" in text
+    assert f"| extract / inflate only, `{report.INFLATE_GOAL[0]}` | direct_rust | 2.600× | 2.700× | 1.038 | yes |" in text
+
+
 def test_peer_ratios_skip_files_a_peer_does_not_read():
     from bridgemark.suites.extraction import peer_ratios
 
