@@ -49,8 +49,8 @@ PREDICT_METHOD = (
     "predicted overhead = fixed + per_byte · bytes + per_object · objects with the file's sizes "
     "(measured on that bridge's own result), plus, for the bytes of strings of a non-ASCII storage kind "
     "(PEP 393: a str is stored by its largest code point), (per_byte of `echo` in that kind's alphabet − "
-    "per_byte of ASCII `echo`) · those bytes, plus the core's own extra cost when called one call at a time "
-    "(interleave suite, same file); 95% CI of the prediction = ± t(0.975, n−p) · √(xᵀ Σ x) "
+    "per_byte of ASCII `echo`) · those bytes, plus what the core itself costs more right after that "
+    "bridge's call than in a tight loop (interleave suite, same bridge and file; nothing where it was not measured); 95% CI of the prediction = ± t(0.975, n−p) · √(xᵀ Σ x) "
     "(uncertainty of the fitted mean, Σ = the coefficients' covariance), the kind terms' slope intervals "
     "and the interleave interval added in quadrature; measured = the extraction suite's paired overhead with its bootstrap CI; agree = "
     "the two intervals overlap"
@@ -313,9 +313,9 @@ def build(calls: list[dict], extraction: list[dict], bridges: Sequence[str],
             direct Rust and ``marshalled_bytes``/``marshalled_objects``.
         extraction: extraction-suite records, same fields per file.
         bridges: the bridges to model (e.g. :data:`bridgemark.BRIDGES`).
-        interleave: interleave-suite records (``interleave_ns`` + ci95 per file): what the core
-            itself costs more per call when called one call at a time, added to every bridge's
-            prediction for that file (no probe sees it).
+        interleave: interleave-suite records (``interleave_ns`` + ci95 per bridge and file): what
+            the core itself costs more per call right after that bridge's call than in a tight
+            loop, added to that bridge's prediction for that file (no probe sees it).
     Returns:
         ``{"method", "predict_method", "terms", "fits": {bridge: {n_points, fixed_ns, per_byte_ns,
         per_object_ns (+ ci95), "points": [case…], "faulting_points": {case: faults per call above
@@ -325,7 +325,7 @@ def build(calls: list[dict], extraction: list[dict], bridges: Sequence[str],
         predicted_ns (+ ci95), measured_ns (+ ci95), agree}]}``; a bridge with too few points is left out of ``fits``.
     """
     names = [n for n, _, _ in TERMS]
-    core_extra = {r["case"]: r for r in interleave if r.get("interleave_ns") is not None}
+    core_extra = {(r["implementation"], r["case"]): r for r in interleave if r.get("interleave_ns") is not None}
     fits: dict[str, Any] = {}
     per_alphabet: dict[str, Any] = {}
     predictions: list[dict] = []
@@ -343,7 +343,7 @@ def build(calls: list[dict], extraction: list[dict], bridges: Sequence[str],
             for r in _sized_overheads(extraction, bridge):
                 value, low, high = f.predict(_regressors(r, names))
                 kind_ns, kind_half = _kind_correction(r.get("marshalled_bytes_by_kind", {}), alphabets)
-                core = core_extra.get(r["case"], {})
+                core = core_extra.get((bridge, r["case"]), {})
                 core_ns = core.get("interleave_ns", 0.0)
                 core_half = _half_width(core, "interleave")
                 value += kind_ns + core_ns

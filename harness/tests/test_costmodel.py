@@ -136,11 +136,12 @@ def test_a_page_faulting_probe_stays_out_of_the_fit_and_is_named():
     assert fit["per_byte_ci95_low_ns"] <= TRUE["per_byte"] <= fit["per_byte_ci95_high_ns"]
 
 
-def test_the_cores_one_call_at_a_time_cost_is_added_to_every_prediction_of_that_file():
+def test_the_cores_cost_after_a_bridges_call_is_added_to_that_bridges_prediction_of_that_file():
     calls = _synthetic_calls()
     docs = [_probe("x.docx", 1000, 16, 0.0), _probe("y.docx", 1000, 16, 0.0)]
-    extra = [{"case": "x.docx", "interleave_ns": 2000.0, "interleave_ci95_low_ns": 1000.0,
-              "interleave_ci95_high_ns": 3000.0}]
+    extra = [{"implementation": "pyo3", "case": "x.docx", "interleave_ns": 2000.0, "interleave_ci95_low_ns": 1000.0,
+              "interleave_ci95_high_ns": 3000.0},
+             {"implementation": "ctypes", "case": "y.docx", "interleave_ns": 5000.0}]  # another bridge's
     preds = {p["case"]: p for p in costmodel.build(calls, docs, ["pyo3"], extra)["predictions"]}
     x, y = preds["x.docx"], preds["y.docx"]
     assert x["interleave_ns"] == 2000.0 and y["interleave_ns"] is None
@@ -281,3 +282,23 @@ def test_series_length_reaches_the_minimum_calls_when_it_fits_in_the_time_cap():
     assert memory.chunk_size(per_ms, 200, 25, 50_000, 1_000, 10_000) == 40  # 1,000 calls, 7 s
     assert memory.chunk_size(per_ms / 10, 200, 25, 50_000, 1_000, 10_000) == 5  # cap: 142 calls in 10 s
     assert memory.chunk_size(1e-3, 200, 25, 50_000, 1_000, 10_000) == 2_000  # fast: max_iterations first
+
+
+def test_the_core_after_each_bridges_call_renders_a_column_per_bridge_with_skipped_files_counted():
+    def rec(impl: str, case: str, ns: float, low: float) -> dict:
+        return {"implementation": impl, "case": case, "interleave_ns": ns, "interleave_ci95_low_ns": low,
+                "interleave_ci95_high_ns": ns + 1000.0}
+
+    body = {"method": "m.", "params": {"processes": 1, "max_call_ns": 2_000_000}, "failures": {}, "records": [
+        rec("pyo3", "kreuzberg/fake.docx", 9000.0, 4000.0), rec("pyo3", "generated/paragraphs-1.docx", 7000.0, -500.0),
+        rec("ctypes", "kreuzberg/fake.docx", 3000.0, 1000.0),
+        {"implementation": "pyo3", "case": "big.pdf", "skipped": "one core call takes 3.0 ms"}]}
+    doc = {"implementations": {"pyo3": {"status": "ok"}, "ctypes": {"status": "ok"}}, "suites": {"interleave": body}}
+    text = "\n".join(costreport.section_interleave(report.Run(doc)))
+    rows = {line.split(" | ")[0].strip("| "): line for line in text.splitlines() if line.startswith("| ")}
+    assert rows["file, difference per call [95% CI]"].endswith("| pyo3 | ctypes |")
+    assert rows["`kreuzberg/fake.docx`"] == "| `kreuzberg/fake.docx` | +9 µs [4, 10] | +3 µs [1, 4] |"
+    assert rows["`generated/paragraphs-1.docx`"].endswith("| +7 µs [-0.5, 8] | — |")
+    assert rows["median over files"] == "| median over files | +8 µs | +3 µs |"
+    assert rows["interval above zero"] == "| interval above zero | 1 of 2 files | 1 of 1 file |"
+    assert "Not measured on 1 file whose one core call takes ≥ 2 ms" in text

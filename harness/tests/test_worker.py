@@ -245,18 +245,32 @@ def test_inflate_ratio_is_taken_per_pair_so_machine_states_cancel():
     assert (rec["ratio"], rec["ratio_ci95_low"], rec["ratio_ci95_high"]) == pytest.approx((3, 3, 3))
 
 
-def test_interleave_pairs_one_call_at_a_time_with_the_tight_loop():
-    def time_extract_file(path, loops):  # the core reports 120 ns per call alone, 100 in a loop
+def test_interleave_pairs_the_core_after_the_bridges_call_with_the_tight_loop(fake, monkeypatch):
+    core = []  # the core's calls: (path, loops, bridge extractions so far)
+
+    def time_extract_file(path, loops):  # the core reports 120 ns per call after a bridge call, 100 in a loop
         if path == BAD:
             raise bridgemark.CorruptDocumentError("not a zip")
+        core.append((path, loops, len(fake.extracted)))
         return 120 if loops == 1 else 100 * loops
 
-    bridge = SimpleNamespace(time_extract_file=time_extract_file)
-    raw = {"ctypes": [interleave.measure(bridge, FAST | {"min_sample_ns": 150}, ["f.docx", BAD])]}  # loops = 2
+    monkeypatch.setattr(interleave, "core_timer", lambda: time_extract_file)
+    params = FAST | {"min_sample_ns": 150, "max_call_ns": 1000}  # loops = 2
+    raw = {"ctypes": [interleave.measure(fake, params, ["f.docx", BAD])]}
     assert raw["ctypes"][0][1] == {"case": BAD, "error": "CorruptDocumentError: not a zip"}
+    # Every single core call of a sample follows one call of the bridge's own extract_file.
+    singles = [n for _, loops, n in core if loops == 1][2:]  # after the max_call_ns check and the calibration's
+    assert singles == list(range(2, 2 + len(singles))) and len(singles) == 2 * (FAST["warmups"] + FAST["samples"])
     (rec,) = [r for r in interleave.summarize(raw) if r["case"] == "f.docx"]
     assert (rec["interleave_ns"], rec["interleave_ci95_low_ns"], rec["interleave_ci95_high_ns"]) == (20.0, 20.0, 20.0)
     assert rec["rust_median_ns"] == 100.0 and rec["median_ns"] == 120.0 and "overhead_ns" not in rec
+
+
+def test_interleave_skips_files_whose_one_core_call_exceeds_its_resolution(fake, monkeypatch):
+    monkeypatch.setattr(interleave, "core_timer", lambda: lambda path, loops: 3_000_000 * loops)
+    (rec,) = interleave.measure(fake, FAST | {"max_call_ns": 2_000_000}, ["big.pdf"])
+    assert rec["case"] == "big.pdf" and rec["skipped"].startswith("one core call takes 3.0 ms (≥ 2 ms")
+    assert interleave.IMPLEMENTATIONS == bridgemark.BRIDGES
 
 
 def test_runner_rotates_the_order_each_round():

@@ -1,42 +1,51 @@
-"""Suite ``interleave``: what the core itself costs more when Python calls it one call at a time.
+"""Suite ``interleave``: what the core itself costs more inside a bridge's call than in a tight loop.
 
 The direct-Rust baseline runs the core in a tight Rust loop: every call finds the caches,
 the branch predictors and the allocator exactly as the previous call of the same work
-left them. A bridge calls the core once per Python call, with the interpreter's work (and
-the bridge's conversion) in between. This suite measures that difference on the core
-alone, with no result crossing: in one worker, per file, samples alternate (ABBA) between
+left them. A bridge calls the core once per Python call, with its own work in between:
+converting the result, the interpreter's loop, freeing the previous result. This suite
+measures what that costs the core, per bridge, with the core timing itself: in the
+bridge's worker, per file, samples alternate (ABBA) between
 
-- **one call at a time**: a Python loop calling ``bm_time_extract_file(path, 1)`` through
-  ctypes ``loops`` times and summing the durations the core reports (timed in Rust around
-  the extraction only, so the ctypes call itself is not in it), and
+- **after the bridge's call**: ``loops`` times, the bridge's own ``extract_file(path)`` (its
+  result converted and dropped, as in the extraction suite's loop), then
+  ``bm_time_extract_file(path, 1)`` through ctypes; the sum of the durations the core reports
+  for those single calls (timed in Rust around the extraction only: neither call's bridge
+  work is in it), and
 - **tight loop**: ``bm_time_extract_file(path, loops)``, the core looping in Rust.
 
-Figure per file: median over pairs of (one call at a time − tight loop) per call, 95%
-two-stage bootstrap interval. It is part of every bridge's measured overhead and no probe
-sees it (probes do no core work); the cost model adds it to its predictions. The Python
-loop between two calls is the least a bridge does between them, so this is a lower bound
-of what a bridge's own work in between costs the core.
+Figure per (bridge, file): median over pairs of (after the bridge's call − tight loop) per
+call, 95% two-stage bootstrap interval. It is part of the bridge's measured overhead and no
+probe sees it (probes do no core work); the cost model adds it to that bridge's predictions.
+The core timed here runs where the bridge's next call would run it: after the bridge's
+result was converted and freed, behind one ctypes call instead of the bridge's argument
+conversion (no more than a bare call's work, see the calls suite).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from bridgemark import suites, worker
+from bridgemark.registry import BRIDGES
 
-#: One worker implementation: the C ABI through ctypes (it reaches ``bm_time_extract_file``);
-#: the figure is the core's, not this bridge's.
-IMPLEMENTATIONS: tuple[str, ...] = ("ctypes",)
+#: Every bridge; the core's timer is reached through ctypes (``bm_time_extract_file``) in each.
+IMPLEMENTATIONS: tuple[str, ...] = BRIDGES
+#: One process per bridge (the pairs cancel the process's speed state) and ~5 ms samples, on the
+#: files whose one core call takes less than ``max_call_ns``: the effect is µs (≈ 3–15 µs on small
+#: DOCX in session 5's trials), below the noise of a sample of a few calls of several ms (there the
+#: trials gave −24 … +4 ms), and those files' calls (up to 0.23 s) would cost 6 bridges × ~6 s of
+#: `make compare`'s 15 minutes.
 PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 2, "warmups": 0, "samples": 2, "min_sample_ns": 10_000_000},
-    "quick": {"processes": 2, "warmups": 0, "samples": 3, "min_sample_ns": 2_000_000},
+    "full": {"processes": 1, "warmups": 0, "samples": 3, "min_sample_ns": 5_000_000, "max_call_ns": 2_000_000},
+    "quick": {"processes": 1, "warmups": 0, "samples": 3, "min_sample_ns": 2_000_000, "max_call_ns": 2_000_000},
 }
 METHOD = (
-    "per file, in one ctypes worker: the core's own extraction timed in Rust (bm_time_extract_file), `loops` "
-    "calls one at a time from a Python loop (sum of the per-call durations the core reports) vs one Rust loop "
-    "of `loops` calls, samples alternating (ABBA); figure = median over pairs of the difference per call, "
-    "95% two-stage bootstrap CI (processes, then pairs)."
+    "per bridge and file, in the bridge's worker: the core's own extraction timed in Rust (bm_time_extract_file "
+    "through ctypes), `loops` single calls each right after one call of the bridge's extract_file on the same "
+    "file (sum of the single calls' durations) vs one Rust loop of `loops` calls, samples alternating (ABBA); "
+    "figure = median over pairs of the difference per call, 95% two-stage bootstrap CI (processes, then pairs)."
 )
 
 
@@ -45,17 +54,36 @@ def cases(files: dict[str, Path]) -> dict[str, str]:
     return {str(path): label for label, path in files.items()}
 
 
-def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
-    """Child side, per file: ``{"case", "loops", "samples_ns_per_iter"` (one call at a time),
-    ``"rust_samples_ns_per_iter"`` (tight loop), warm-ups alike}`` or ``{"case", "error"}``."""
-    timed = bridge.time_extract_file
+def core_timer() -> Callable[[str, int], int]:
+    """``bm_time_extract_file`` through ctypes: ``(path, loops)`` → ns of the core's own loop of
+    ``loops`` extractions, timed in Rust; raises the bridges' error classes."""
+    from bridgemark_ctypes import time_extract_file
 
-    def one_at_a_time(path: str, loops: int) -> float:
-        return sum(timed(path, 1) for _ in range(loops)) / loops
+    return time_extract_file
+
+
+def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
+    """Child side, per file: ``{"case", "loops", "samples_ns_per_iter"`` (after the bridge's call),
+    ``"rust_samples_ns_per_iter"`` (tight loop), warm-ups alike}``, ``{"case", "error"}``, or
+    ``{"case", "skipped"}`` when one core call (the first) takes ``params["max_call_ns"]`` or more."""
+    timed, extract = core_timer(), bridge.extract_file
+
+    def after_call(path: str, loops: int) -> float:
+        core_ns = 0
+        for _ in range(loops):
+            extract(path)
+            core_ns += timed(path, 1)
+        return core_ns / loops
 
     out = []
     for path in cases:
         try:
+            extract(path)
+            first_ns = timed(path, 1)
+            if first_ns >= params["max_call_ns"]:
+                out.append({"case": path, "skipped": f"one core call takes {first_ns / 1e6:.1f} ms "
+                                                     f"(≥ {params['max_call_ns'] / 1e6:g} ms: the effect is below the noise)"})
+                continue
             loops = worker.calibrate_baseline(lambda n, path=path: timed(path, n), params["min_sample_ns"])
         except Exception as exc:  # a file that does not extract is reported, not timed
             out.append({"case": path, "error": f"{type(exc).__name__}: {exc}"})
@@ -65,7 +93,7 @@ def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
         for i in range(params["warmups"] + params["samples"]):
             for first in (i % 2 == 0, i % 2 != 0):
                 if first:
-                    single.append(one_at_a_time(path, loops))
+                    single.append(after_call(path, loops))
                 else:
                     tight.append(timed(path, loops) / loops)
         w = params["warmups"]
@@ -75,7 +103,7 @@ def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
 
 
 def summarize(raw: dict[str, list[list[dict]]]) -> list[dict]:
-    """Parent side, per file: ``median_ns`` (one call at a time) and ``rust_median_ns`` (tight loop)
+    """Parent side, per (bridge, file): ``median_ns`` (after the bridge's call) and ``rust_median_ns`` (tight loop)
     with their intervals, and ``interleave_ns``/``interleave_pct`` (+ ci95): the paired difference."""
     out = []
     for rec in suites.pooled_timing(raw).values():
