@@ -633,7 +633,10 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
             f"This run against `{previous['run_id']}` (same host): figure now / figure then, goal within "
             f"±{REPEAT_TOLERANCE:.0%}; {summary}. Absolute times carry the machine's state of the day (on this VM "
             "a process runs in one of several speed states, see (a)); a paired factor (a bridge's time / the C-API "
-            "floor's bare call or the core's own loop in the same worker, sample for sample) cancels it.", "",
+            "floor's bare call or the core's own loop in the same worker, sample for sample; a peer's or the "
+            "inflater's time likewise) cancels it as far as a state slows both sides of a pair alike: a state "
+            "that slows unlike work unequally (the extractor more than the inflater, ctypes' libffi path more than "
+            "the floor's direct call) still moves a factor with the share of samples taken in it.", "",
             table(["figure", "implementation", "previous", "this run", "ratio", f"within ±{REPEAT_TOLERANCE:.0%}"], rows), ""]
 
 
