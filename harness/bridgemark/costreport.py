@@ -29,8 +29,11 @@ OVERHEAD_PCT = (
     "works. A small document takes the core tens of µs, so the fixed part alone is a large %; a big "
     "document takes it milliseconds, so the same fixed part is a small % — but the per-byte and "
     "per-object parts grow with the text returned, so the % settles at the ratio of per-byte conversion "
-    "to per-byte extraction rather than at zero. Compare bridges on the same file, never a % across files; "
-    "the model below gives the cost in ns from the probes alone and is checked against every real document."
+    "to per-byte extraction rather than at zero. A fourth part is not the bridge's code at all: between two "
+    "calls the bridge converts and frees a result and the interpreter runs, so the core finds its caches and "
+    "branch predictors colder than in a tight Rust loop and itself takes longer (measured per bridge below, "
+    "*The core after a bridge's call*). Compare bridges on the same file, never a % across files; the model "
+    "below gives the cost in ns from the probes and that measurement and is checked against every real document."
 )
 def _headline(files: list[str]) -> list[str]:
     """Files whose predicted and measured overheads are listed one by one (the rest are summarised)."""
