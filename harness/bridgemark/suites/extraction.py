@@ -26,10 +26,12 @@ from bridgemark import costmodel, suites, worker
 #: ``warmups`` are extra discarded samples; the calibration runs before them (≥ 2 × min_sample_ns
 #: of calls, discarded) already warm up, which is why none are added: ~110 files (DOCX and
 #: PDF) × 10 implementations (bridges, pure_python, direct_rust, peers) × 2 processes must
-#: fit about 3 minutes of the 10-minute budget. Processes rather than samples: on shared VMs
-#: the median moves by tens of % between processes.
+#: fit about 3 minutes of `make compare`'s 15. Processes rather than samples: on shared VMs
+#: the median moves by tens of % between processes; and more, shorter pairs rather than fewer,
+#: longer ones (3 × 5 ms from 2 × 10 ms: 6 pairs per figure instead of 4, ~40 s less), since the
+#: machine's speed state changes within a process and a pair must sit in one state.
 PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 2, "warmups": 0, "samples": 2, "min_sample_ns": 10_000_000},
+    "full": {"processes": 2, "warmups": 0, "samples": 3, "min_sample_ns": 5_000_000},
     "quick": {"processes": 2, "warmups": 0, "samples": 3, "min_sample_ns": 2_000_000},
 }
 METHOD = (
