@@ -152,34 +152,43 @@ def section_cost_model(run: Run) -> list[str]:
 
 
 def section_interleave(run: Run) -> list[str]:
-    """The interleave suite: per bridge, the core right after the bridge's call vs the core in a
-    tight Rust loop, on the headline files, with the median over every measured file and how many
-    files' intervals lie above zero; ``[]`` without it."""
+    """The interleave suite: per bridge (a column each, "not built" and the like included), the
+    core right after the bridge's call vs the core in a tight Rust loop, on the headline files,
+    with the median over the files every shown bridge measured and how many files' intervals lie
+    above zero; ``[]`` without the suite. Runs made before the per-bridge measurement (one ctypes
+    loop calling the core alone, added to every bridge's prediction) are labelled as such."""
     body = run.suite("interleave")
-    if not body:
+    if not body or not body["records"]:
         return []
+    per_bridge = "max_call_ns" in body["params"]
+    bridges = [b for b in BRIDGES if b in run.implementations and (per_bridge or b == "ctypes")]
     recs = {(r["implementation"], r["case"]): r for r in body["records"] if "interleave_ns" in r}
-    if not recs:
-        return []
-    bridges = list(dict.fromkeys(i for i, _ in recs))
     files = list(dict.fromkeys(f for _, f in recs))
-    rows = [[f"`{f}`"] + [fmt_ns_ci(recs[b, f], "interleave", sign=True) if (b, f) in recs else DASH for b in bridges]
+    rows = [[f"`{f}`"] + [run.cell("interleave", b, f, lambda r: fmt_ns_ci(r, "interleave", sign=True)) for b in bridges]
             for f in _headline(files)]
-    per_bridge = {b: [r for (i, _), r in recs.items() if i == b] for b in bridges}
-    rows.append(["median over files"] + [fmt_ns(statistics.median(r["interleave_ns"] for r in per_bridge[b]), True)
-                                          for b in bridges])
-    rows.append(["interval above zero"] + [f"{sum((r.get('interleave_ci95_low_ns') or 0) > 0 for r in per_bridge[b])} "
-                                            f"of {_files(len(per_bridge[b]))}" for b in bridges])
+    measured = [b for b in bridges if any(i == b for i, _ in recs)]
+    common = [f for f in files if all((b, f) in recs for b in measured)]
+    if common:
+        rows.append([f"median over the {_files(len(common))} every bridge measured"]
+                    + [fmt_ns(statistics.median(recs[b, f]["interleave_ns"] for f in common), True)
+                       if b in measured else DASH for b in bridges])
+        rows.append(["interval above zero, same files"]
+                    + [f"{sum((recs[b, f].get('interleave_ci95_low_ns') or 0) > 0 for f in common)} of {len(common)}"
+                       if b in measured else DASH for b in bridges])
     skipped = sorted({r["case"] for r in body["records"] if "skipped" in r})
-    return ["### The core after a bridge's call", "",
-            _method(run, "interleave"),
-            "The bridge's own work between two calls (result conversion, freeing the previous result, the "
-            "interpreter) leaves the caches and branch predictors colder than a tight Rust loop does: the core "
-            "itself takes longer. It is part of the bridge's measured overhead, no probe sees it (the probes do no "
-            "core work), and the predictions above include it, per bridge."
-            + (f" Not measured on {_files(len(skipped))} whose one core call takes ≥ "
-               f"{body['params'].get('max_call_ns', 0) / 1e6:g} ms (the effect, µs, is below a sample's noise there)."
-               if skipped else ""), "",
+    if not per_bridge:
+        prose = ("Run made before the per-bridge measurement: the core called one call at a time from a ctypes "
+                 "loop, no bridge call in between (a lower bound), and added to every bridge's prediction above.")
+    else:
+        prose = ("The bridge's own work between two calls (result conversion, freeing the previous result, the "
+                 "interpreter) leaves the caches and branch predictors colder than a tight Rust loop does: the "
+                 "core itself takes longer. It is part of the bridge's measured overhead, no probe sees it (the "
+                 "probes do no core work), and the predictions above include it, per bridge."
+                 + (f" Not measured on {_files(len(skipped))} whose one core call takes ≥ "
+                    f"{body['params']['max_call_ns'] / 1e6:g} ms (the effect, µs, is below a sample's noise there)."
+                    if skipped else ""))
+    title = "The core after a bridge's call" if per_bridge else "The core called one call at a time"
+    return [f"### {title}", "", _method(run, "interleave"), prose, "",
             table(["file, difference per call [95% CI]"] + bridges, rows), ""]
 
 

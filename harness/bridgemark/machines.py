@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from bridgemark import report
 from bridgemark.corpus import SEED_FILES
+from bridgemark.registry import IMPLEMENTATIONS
 from bridgemark.suites.calls import FLOOR_CASE
 
 
@@ -61,7 +62,9 @@ def _timing(suite: str, case: str, impl: str) -> Callable[[dict[str, Any]], str]
 def _floor_factor(impl: str) -> Callable[[dict[str, Any]], str]:
     def cell(document: dict[str, Any]) -> str:
         r = _record(document, "calls", impl, FLOOR_CASE)
-        return report.DASH if r is None else report.fmt_factor(r, "above_floor")
+        if r is None:
+            return report.DASH
+        return "error: " + r["error"].split(":")[0] if "error" in r else report.fmt_factor(r, "above_floor")
     return cell
 
 
@@ -94,7 +97,7 @@ def rows(documents: list[dict[str, Any]]) -> list[tuple[str, Callable[[dict[str,
     impls = list(dict.fromkeys(i for d in documents for i in d["implementations"]))
     for impl in impls:
         out.append((f"calls `noop`: {impl}", _timing("calls", "noop", impl)))
-    for impl in impls:
+    for impl in [i for i in impls if i in IMPLEMENTATIONS]:  # Python implementations only
         out.append((f"calls `noop` in C-API floors (paired): {impl}", _floor_factor(impl)))
     for seed in SEED_FILES:
         for impl in impls:

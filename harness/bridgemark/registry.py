@@ -33,6 +33,8 @@ from types import ModuleType
 
 #: Bridges in report order: the C-API floor first, then the bridges under study.
 BRIDGES: tuple[str, ...] = ("capi", "pyo3", "pybind11", "cffi_api", "cffi_abi", "ctypes")
+#: The C-API floor: a hand-written CPython extension over the C ABI, the least a Python→native call costs.
+FLOOR = "capi"
 #: Everything ``load`` knows: the bridges plus the pure-Python baseline (DOCX only).
 IMPLEMENTATIONS: tuple[str, ...] = BRIDGES + ("pure_python",)
 #: Other extractors measured on the same files (extraction time, fidelity); not bridges.

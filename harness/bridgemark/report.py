@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from bridgemark.corpus import SEED_FILES
-from bridgemark.registry import PEERS
-from bridgemark.suites.calls import FLOOR, FLOOR_CASE
+from bridgemark.registry import FLOOR, PEERS
+from bridgemark.suites.calls import FLOOR_CASE
 
 #: The seed report's claimed overhead ranges (source: the seed report this project reproduces).
 SEED_CLAIMS: dict[str, str] = {"pyo3": "5–15%", "pybind11": "10–20%", "ctypes": "20–50%", "pure_python": "0% (“baseline”)"}
@@ -287,24 +287,25 @@ def section_stress(run: Run) -> list[str]:
 
 def section_industry(run: Run) -> list[str]:
     seeds = [f for f in SEED_FILES if f in run.cases("extraction")]
+    floors = FLOOR_CASE in run.cases("calls")  # runs before the case existed lack the column
     rows = []
     for impl in run.bridges:
         info = run.implementations[impl]
         depth = DASH if impl == "direct_rust" else "{} / {}".format(*info["wrapper_depth"])
         noop = run.cell("calls", impl, "noop", lambda r: fmt_ns_ci(r, "median") + f" (n={r['n']})")
-        floor = run.cell("calls", impl, FLOOR_CASE, lambda r: fmt_factor(r, "above_floor"))
+        floor = [run.cell("calls", impl, FLOOR_CASE, lambda r: fmt_factor(r, "above_floor"))] if floors else []
         over = [run.cell("extraction", impl, f, lambda r: DASH if "overhead_pct" not in r else
                          fmt_ci(r, "overhead", "pct", "%", sign=True) + f" ({fmt_ns(r['overhead_ns'], True)})")
                 for f in seeds]
-        rows.append([ROLE.get(impl, impl), depth, noop, floor, *over, SEED_CLAIMS.get(impl, DASH)])
+        rows.append([ROLE.get(impl, impl), depth, noop, *floor, *over, SEED_CLAIMS.get(impl, DASH)])
     header = ["bridge", "wrapper depth (probes / extraction)", "fixed call cost: noop median [95% CI]",
-              "noop in C-API floors, paired [95% CI]",
+              *(["noop in C-API floors, paired [95% CI]"] if floors else []),
               *[f"overhead on `{f}` [95% CI]" for f in seeds], "seed report's claim"]
     return ["## (d) Industry table", "",
             "Fixed call cost: the `noop` probe from the calls suite (includes the harness loop, see `loop` below); "
-            "in C-API floors: the same call / the C-API floor's `noop` in the same worker, sample for sample "
-            "(`noop:floor`, free of the machine's speed state of the moment; capi's own row "
-            "pairs the floor with itself: 1× within its interval when the pairing is fair). "
+            "in C-API floors: the same call / the C-API floor's `noop` in the same worker, sample for sample, "
+            "both in the timing loop (`noop:floor`: it largely cancels the machine's speed state of the moment; "
+            "capi's own row pairs the floor with itself: 1× within its interval when the pairing is fair). "
             "Overhead: median over pairs of (bridge − the core's own loop in the bridge's process) on the same "
             "file, % of that loop (ns in parentheses), from (a). Claims: the seed report this project reproduces; it gave no source.", "",
             table(header, rows), ""]
@@ -313,7 +314,7 @@ def section_industry(run: Run) -> list[str]:
 def section_calls(run: Run) -> list[str]:
     impls = run.bridges
     rows = [[f"`{c}`"] + [run.cell("calls", i, c, lambda r: fmt_ns_ci(r, "median")) for i in impls]
-            for c in run.cases("calls")]
+            for c in run.cases("calls") if c != FLOOR_CASE]  # that one has its own table below
     n = {r["n"] for r in run.suite("calls")["records"] if "n" in r}
     return ["## Bare-call costs (probes)", "", _method(run, "calls") + f" n per figure: {', '.join(map(str, sorted(n)))}.",
             "", table(["case"] + impls, rows), ""] + section_floor(run)
@@ -323,7 +324,7 @@ def section_floor(run: Run) -> list[str]:
     """The bare call of every implementation against the C-API floor's, paired in its worker."""
     if FLOOR_CASE not in run.cases("calls"):  # runs before the case existed
         return []
-    impls = [i for i in run.bridges if "skipped" not in run._records.get(("calls", i, FLOOR_CASE), {})]
+    impls = [i for i in run.bridges if i != "direct_rust"]  # no interpreter, no floor to pair with
     cols = [("noop median [95% CI]", lambda r: fmt_ns_ci(r, "median")),
             ("C-API floor's noop, same worker", lambda r: fmt_ns_ci(r, f"{FLOOR}_median")),
             ("above the floor, paired", lambda r: fmt_ns_ci(r, "above_floor", sign=True)),
@@ -333,10 +334,12 @@ def section_floor(run: Run) -> list[str]:
     return ["### The bare call in C-API floors", "",
             "`noop:floor`: each sample of the implementation's `noop` alternates (ABBA) with a sample of the "
             "C-API floor's `noop` (a hand-written METH_NOARGS function, the least a Python→native call can cost) "
-            "in the same worker; figures are medians over pairs. A bare call takes tens of ns, and on a shared "
-            "machine the ns move with its state (frequency, a neighbour's cache traffic) by up to 2× between "
-            "processes minutes apart; both calls of a pair move alike, so the factor repeats where the ns do not "
-            "(see *Repeatability*). capi's row pairs the floor with itself: 1× within its interval when the pairing is fair.", "",
+            "in the same worker; figures are medians over pairs. Both calls run in the timing loop (`loop` above), "
+            "so the factor is (loop + noop) / (loop + floor) and the difference in ns cancels the loop exactly. A "
+            "bare call takes tens of ns, and on a shared machine the ns move with its state (frequency, a "
+            "neighbour's cache traffic) by up to 2× between processes minutes apart; both calls of a pair move "
+            "alike as far as the state slows them alike, so the factor repeats where the ns do not (see "
+            "*Repeatability*). capi's row pairs the floor with itself: 1× within its interval when the pairing is fair.", "",
             table(["implementation"] + [h for h, _ in cols], rows), ""]
 
 

@@ -284,21 +284,44 @@ def test_series_length_reaches_the_minimum_calls_when_it_fits_in_the_time_cap():
     assert memory.chunk_size(1e-3, 200, 25, 50_000, 1_000, 10_000) == 2_000  # fast: max_iterations first
 
 
-def test_the_core_after_each_bridges_call_renders_a_column_per_bridge_with_skipped_files_counted():
-    def rec(impl: str, case: str, ns: float, low: float) -> dict:
-        return {"implementation": impl, "case": case, "interleave_ns": ns, "interleave_ci95_low_ns": low,
-                "interleave_ci95_high_ns": ns + 1000.0}
+def _interleave_document(records: list[dict], params: dict) -> dict:
+    body = {"method": "m.", "params": params, "failures": {}, "records": records}
+    implementations = {b: {"status": "ok"} for b in ("pyo3", "ctypes")} | {"pybind11": {"status": "not built"}}
+    return {"implementations": implementations, "suites": {"interleave": body}}
 
-    body = {"method": "m.", "params": {"processes": 1, "max_call_ns": 2_000_000}, "failures": {}, "records": [
-        rec("pyo3", "kreuzberg/fake.docx", 9000.0, 4000.0), rec("pyo3", "generated/paragraphs-1.docx", 7000.0, -500.0),
-        rec("ctypes", "kreuzberg/fake.docx", 3000.0, 1000.0),
-        {"implementation": "pyo3", "case": "big.pdf", "skipped": "one core call takes 3.0 ms"}]}
-    doc = {"implementations": {"pyo3": {"status": "ok"}, "ctypes": {"status": "ok"}}, "suites": {"interleave": body}}
+
+def _interleave_rows(doc: dict) -> tuple[str, dict[str, str]]:
     text = "\n".join(costreport.section_interleave(report.Run(doc)))
-    rows = {line.split(" | ")[0].strip("| "): line for line in text.splitlines() if line.startswith("| ")}
-    assert rows["file, difference per call [95% CI]"].endswith("| pyo3 | ctypes |")
-    assert rows["`kreuzberg/fake.docx`"] == "| `kreuzberg/fake.docx` | +9 µs [4, 10] | +3 µs [1, 4] |"
-    assert rows["`generated/paragraphs-1.docx`"].endswith("| +7 µs [-0.5, 8] | — |")
-    assert rows["median over files"] == "| median over files | +8 µs | +3 µs |"
-    assert rows["interval above zero"] == "| interval above zero | 1 of 2 files | 1 of 1 file |"
+    return text, {line.split(" | ")[0].strip("| "): line for line in text.splitlines() if line.startswith("| ")}
+
+
+def _interleave(impl: str, case: str, ns: float, low: float) -> dict:
+    return {"implementation": impl, "case": case, "interleave_ns": ns, "interleave_ci95_low_ns": low,
+            "interleave_ci95_high_ns": ns + 1000.0}
+
+
+def test_the_core_after_each_bridges_call_renders_a_column_per_bridge_with_skipped_files_counted():
+    doc = _interleave_document([
+        _interleave("pyo3", "kreuzberg/fake.docx", 9000.0, 4000.0),
+        _interleave("pyo3", "generated/paragraphs-1.docx", 7000.0, -500.0),
+        _interleave("ctypes", "kreuzberg/fake.docx", 3000.0, 1000.0),
+        {"implementation": "pyo3", "case": "big.pdf", "skipped": "one core call takes 3.0 ms"},
+        {"implementation": "ctypes", "case": "big.pdf", "skipped": "one core call takes 3.0 ms"}],
+        {"processes": 1, "max_call_ns": 2_000_000})
+    text, rows = _interleave_rows(doc)
+    assert "### The core after a bridge's call" in text
+    assert rows["file, difference per call [95% CI]"].endswith("| pyo3 | pybind11 | ctypes |")
+    assert rows["`kreuzberg/fake.docx`"] == "| `kreuzberg/fake.docx` | +9 µs [4, 10] | not built | +3 µs [1, 4] |"
+    assert rows["`generated/paragraphs-1.docx`"].endswith("| +7 µs [-0.5, 8] | not built | — |")
+    # Medians over the files both measured bridges have, so that columns compare the same files.
+    assert rows["median over the 1 file every bridge measured"].endswith("| +9 µs | — | +3 µs |")
+    assert rows["interval above zero, same files"].endswith("| 1 of 1 | — | 1 of 1 |")
     assert "Not measured on 1 file whose one core call takes ≥ 2 ms" in text
+
+
+def test_a_run_from_before_the_per_bridge_interleave_keeps_its_own_label():
+    doc = _interleave_document([_interleave("ctypes", "kreuzberg/fake.docx", 3000.0, 1000.0)],
+                               {"processes": 2, "samples": 2})
+    text, rows = _interleave_rows(doc)
+    assert "### The core called one call at a time" in text and "added to every bridge's prediction" in text
+    assert rows["file, difference per call [95% CI]"].endswith("| ctypes |")

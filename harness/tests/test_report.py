@@ -11,6 +11,7 @@ import pytest
 
 import bridgemark
 from bridgemark import cli, report
+from bridgemark.suites.calls import FLOOR_CASE
 
 FIXTURE = Path(__file__).parent / "fixtures" / "compare_v1.json"
 IMPLEMENTATIONS = ("capi", "pyo3", "pybind11", "cffi_api", "cffi_abi", "ctypes", "pure_python", "direct_rust")
@@ -63,12 +64,23 @@ def test_the_floor_table_gives_every_bridge_in_ns_and_in_floors_and_omits_direct
     assert rows["ctypes"][1] == "63 ns [50.2, 76.1]"  # the floor's noop in ctypes's workers
 
 
-def test_runs_before_the_floor_case_render_without_its_table(document):
-    for r in document["suites"]["calls"]["records"]:
-        r["case"] = "noop" if r["case"] == "noop:floor" else r["case"]
+def test_runs_before_the_floor_case_render_without_its_table_or_column(document):
     document["suites"]["calls"]["records"] = [r for r in document["suites"]["calls"]["records"]
-                                              if "above_floor_pct" not in r]
-    assert "### The bare call in C-API floors" not in report.render(document)
+                                              if r["case"] != FLOOR_CASE]
+    text = report.render(document)
+    assert "### The bare call in C-API floors" not in text and "C-API floors, paired" not in text
+    assert len(_rows(_section(text, "(d) Industry table"))["pyo3"]) == 5  # depth, noop, 2 seed files, claim
+
+
+def test_without_the_floor_every_implementation_says_why_it_has_no_factor(document):
+    for r in document["suites"]["calls"]["records"]:
+        if r["case"] == FLOOR_CASE and r["implementation"] != "direct_rust":
+            impl = r["implementation"]
+            r.clear()
+            r |= {"implementation": impl, "case": FLOOR_CASE, "error": "ImportError: No module named 'bridgemark_capi'"}
+    floor = _section(report.render(document), "Bare-call costs").split("### The bare call in C-API floors")[1]
+    assert _rows(floor)["pyo3"] == _rows(floor)["ctypes"] == ["error: ImportError"] * 5
+    assert f"`{FLOOR_CASE}`" not in _section(report.render(document), "Bare-call costs").split("###")[0]
 
 
 def test_every_table_lists_every_implementation(document):
@@ -293,9 +305,11 @@ def test_repeatability_counts_the_bare_call_in_floors_as_a_paired_figure():
         return doc
 
     text = "\n".join(report.section_repeatability(report.Run(run(12.0)), run(10.0)))
-    assert "| calls `noop` / C-API floor's `noop` | pyo3 | 1.100× | 1.120× | 1.018 | yes |" in text
-    assert "| calls `noop` / C-API floor's `noop` | ctypes | 3.000× | 3.000× | 1.000 | yes |" in text
-    assert "direct_rust |" not in text.split("C-API floor")[-1].split("extraction")[0]
+    floor_rows = [line for line in text.splitlines() if line.startswith("| calls `noop` / C-API floor's `noop` |")]
+    assert floor_rows == [  # the fixture's Python implementations with a factor; not the floor, not direct Rust
+        "| calls `noop` / C-API floor's `noop` | pyo3 | 1.100× | 1.120× | 1.018 | yes |",
+        "| calls `noop` / C-API floor's `noop` | ctypes | 3.000× | 3.000× | 1.000 | yes |",
+        "| calls `noop` / C-API floor's `noop` | pure_python | 0.900× | 0.900× | 1.000 | yes |"]
 
 
 def test_repeatability_counts_the_peer_ratios_and_the_inflate_ratio_as_paired_figures():

@@ -129,7 +129,7 @@ def test_calls_suite_measures_every_case(fake, floor):
     assert [r["case"] for r in records if "capi_samples_ns_per_iter" in r] == [calls.FLOOR_CASE]
 
 
-def test_the_floor_case_alternates_the_bridges_noop_with_the_floors_sample_for_sample(fake, floor):
+def test_the_floor_case_pairs_every_sample_of_the_bridges_noop_with_one_of_the_floors(fake, floor):
     (rec,) = calls.measure(fake, FAST, [calls.FLOOR_CASE])
     runs = FAST["warmups"] + FAST["samples"]
     assert len(rec["samples_ns_per_iter"]) == len(rec["capi_samples_ns_per_iter"]) == FAST["samples"]

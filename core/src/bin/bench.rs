@@ -8,8 +8,8 @@
 //! - `calls`: CASE = `loop` | `noop` | `add` | `echo:N` | `echo:N:ALPHABET` (`latin1` é, `cjk` 中,
 //!   `emoji` 😀) | `make_result:C:T` | `spin:N` (the probes) | `memcpy:N:D` (direct Rust only:
 //!   glibc `memcpy` of N bytes to a destination D bytes past a 4 KiB multiple of the source) |
-//!   `noop:floor` (bridges only, `{"case", "skipped"}` here: the bare call paired with the C-API
-//!   floor's in the worker).
+//!   `noop:floor` (Python implementations only, `{"case", "skipped"}` here: the bare call paired
+//!   with the C-API floor's in the worker).
 //! - timing records: `{"case", "loops", "warmup_ns_per_iter": [..], "samples_ns_per_iter": [..],
 //!   "minor_faults_per_iter"}`: loops doubled until one sample lasts `min_sample_ns`, then
 //!   `warmups` + `samples` samples; minor page faults counted over those samples, per call.
@@ -231,7 +231,7 @@ fn calls(p: &Params, cases: &[String]) -> Result<Vec<Value>, String> {
             Ok(match parts[..] {
                 ["loop"] => timing(case, p, || black_box(())),
                 // The bare call paired with the C-API floor's in a bridge's worker: no interpreter here.
-                ["noop", "floor"] => json!({"case": case, "skipped": "bridges only"}),
+                ["noop", "floor"] => json!({"case": case, "skipped": "Python implementations only"}),
                 ["memcpy", _, _] => {
                     let (n, distance) = (num(1)?, num(2)? % 4096);
                     let mut buf = vec![1u8; 2 * n + 4 * 4096];

@@ -27,6 +27,7 @@ from types import ModuleType
 from typing import Any, Callable
 
 from bridgemark import worker
+from bridgemark.registry import FLOOR
 
 #: Suite names in run and report order.
 NAMES: tuple[str, ...] = ("extraction", "fidelity", "inflate", "interleave", "calls", "startup", "threads", "memory", "stress", "reliability")
@@ -179,8 +180,8 @@ def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dic
 #: ``baseline``): the core's own loop in the worker, the reference bridge in a peer's worker, and
 #: the C-API floor's bare call (calls suite, ``noop:floor``). Those with a paired difference map to
 #: the fields it is stored under: ``{field}_ns`` / ``{field}_pct`` (+ ci95).
-PAIRED: tuple[str, ...] = ("rust", "pyo3", "capi")
-PAIRED_DIFFERENCE: dict[str, str] = {"rust": "overhead", "capi": "above_floor"}
+PAIRED: tuple[str, ...] = ("rust", "pyo3", FLOOR)
+PAIRED_DIFFERENCE: dict[str, str] = {"rust": "overhead", FLOOR: "above_floor"}
 
 
 def _paired_baseline(rs: list[dict]) -> dict[str, Any]:
@@ -188,8 +189,8 @@ def _paired_baseline(rs: list[dict]) -> dict[str, Any]:
     ``{name}_samples_ns_per_iter`` (per process) and ``{name}_median_ns`` (+ ci95) for each name
     of :data:`PAIRED`; for those of :data:`PAIRED_DIFFERENCE` also the paired difference in ns and
     in % of the baseline (+ ci95, :func:`bridgemark.stats.paired_difference_ci`): for ``rust`` the
-    overhead ``overhead_ns`` / ``overhead_pct`` with ``overhead_method: "paired"``, for ``capi``
-    ``above_floor_ns`` / ``above_floor_pct``."""
+    overhead ``overhead_ns`` / ``overhead_pct`` with ``overhead_method: "paired"``, for the floor
+    (``capi``) ``above_floor_ns`` / ``above_floor_pct``."""
     from bridgemark import stats
 
     out: dict[str, Any] = {}

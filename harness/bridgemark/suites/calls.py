@@ -6,11 +6,13 @@ Cases (same syntax for the Rust bench binary):
   in every other figure of this suite (reported, never subtracted);
 - ``noop`` — the bare call (fixed cost); ``add`` — ``add(1, 2)``, scalar marshalling;
 - ``noop:floor`` — the bare call again, each sample paired (ABBA) with a sample of the C-API
-  floor's bare call (``bridgemark_capi.noop``, the physical limit of a Python→native call) in
-  the same worker: the bridge's cost in units of the floor, free of the machine's speed state
-  (which moves both alike; a figure in ns repeats only while that state holds). On ``capi``
-  itself it pairs the floor with itself: the pairing's own control (factor 1). Bridges only;
-  ``skipped`` on direct Rust;
+  floor's bare call (``bridgemark_capi.noop``, the least a Python→native call costs) in the same
+  worker: the call in units of the floor's, both in the timing loop (so the factor is that of
+  ``loop`` + call over ``loop`` + floor; the difference in ns cancels the loop exactly). The
+  machine's speed state moves both sides of a pair alike as far as it slows them alike, so the
+  factor largely cancels it, where a figure in ns repeats only while that state holds. On
+  ``capi`` itself it pairs the floor with itself: a check of the pairing (factor 1 expected).
+  Python implementations (bridges, ``pure_python``); ``skipped`` on direct Rust;
 - ``echo:N`` — ``echo("x" * N)``, N bytes of ASCII in and out; ``echo:N:ALPHABET`` — about N
   bytes of UTF-8 made of one non-ASCII character (``latin1`` é, ``cjk`` 中, ``emoji`` 😀:
   :data:`bridgemark.costmodel.ALPHABETS`), one per PEP 393 storage kind;
@@ -24,8 +26,8 @@ is built once, before the loop, so the same ``str`` object is passed in every it
 (CPython caches a ``str``'s UTF-8 form on first use: bridges that read it through
 ``PyUnicode_AsUTF8AndSize`` encode a non-ASCII payload once per process, those that call
 ``str.encode`` encode it on every call). Records of bridges carry the overhead against
-direct Rust on the same case — paired: each probe sample alternates (ABBA) with the same
-probe looped in Rust inside the worker (``bm_time_probe``, loops calibrated alike), since
+direct Rust on the same case (``noop:floor``: the difference to the floor instead) — paired:
+each probe sample alternates (ABBA) with the same probe looped in Rust inside the worker (``bm_time_probe``, loops calibrated alike), since
 ``make_result``'s own Rust work (up to ~0.3 ms) moves with the machine's speed state as much
 as a whole bridge costs — and the call's ``marshalled_bytes``/``marshalled_objects``
 (:mod:`bridgemark.costmodel`, which fits the cost model to them).
@@ -37,7 +39,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from bridgemark import costmodel, suites, worker
-from bridgemark.registry import load
+from bridgemark.registry import FLOOR, load
 
 #: Budgets (see :mod:`bridgemark.suites.extraction` for the meaning of each key); 2 processes
 #: (from 4) pay for the 10 and 30 kB echo cases and the paired Rust samples within `make
@@ -63,8 +65,7 @@ ECHO_NON_ASCII_BYTES: tuple[int, ...] = (1_000, 10_000, 30_000, 100_000, 1_000_0
 #: ``memcpy`` of 64 KiB inside the slow window of ``rep movsb`` (distance 16, where an output
 #: allocated behind its input lands) and outside it (2,048): the cost :data:`ECHO_BYTES` keeps out.
 MEMCPY_CASES: tuple[str, ...] = ("memcpy:65536:16", "memcpy:65536:2048")
-#: The bridge whose bare call is the floor, and the case paired with it (see the module docstring).
-FLOOR = "capi"
+#: The case paired with the floor's bare call (see the module docstring).
 FLOOR_CASE = "noop:floor"
 #: Every case, in report order.
 CASES: tuple[str, ...] = (

@@ -9,7 +9,7 @@ overhead is the median of the per-pair differences (bridge − in-process Rust).
 shared VM a process runs in one of several speed states for hundreds of ms (measured here:
 the same Rust loop at 44 µs or 65 µs per call in back-to-back processes), so a difference
 of medians taken in different processes mixes the bridge's cost with the machine's state;
-a pair's two samples are 10 ms apart. ``direct_rust`` (the bench binary, a process of its
+a pair's two samples are 5 ms apart. ``direct_rust`` (the bench binary, a process of its
 own, no interpreter) is still measured and shown: the in-process Rust time against it is
 what running inside an interpreter's process costs the core itself (caches, allocator
 state). A file that fails to extract is recorded with its error and not timed.

@@ -18,8 +18,8 @@ Figure per (bridge, file): median over pairs of (after the bridge's call − tig
 call, 95% two-stage bootstrap interval. It is part of the bridge's measured overhead and no
 probe sees it (probes do no core work); the cost model adds it to that bridge's predictions.
 The core timed here runs where the bridge's next call would run it: after the bridge's
-result was converted and freed, behind one ctypes call instead of the bridge's argument
-conversion (no more than a bare call's work, see the calls suite).
+result was converted and freed, behind one ctypes call of five arguments (``os.fsencode`` of
+the path, libffi's argument conversion) instead of the bridge's own argument conversion.
 """
 
 from __future__ import annotations
@@ -32,14 +32,16 @@ from bridgemark.registry import BRIDGES
 
 #: Every bridge; the core's timer is reached through ctypes (``bm_time_extract_file``) in each.
 IMPLEMENTATIONS: tuple[str, ...] = BRIDGES
-#: One process per bridge (the pairs cancel the process's speed state) and ~5 ms samples, on the
-#: files whose one core call takes less than ``max_call_ns``: the effect is µs (≈ 3–15 µs on small
-#: DOCX in session 5's trials), below the noise of a sample of a few calls of several ms (there the
-#: trials gave −24 … +4 ms), and those files' calls (up to 0.23 s) would cost 6 bridges × ~6 s of
-#: `make compare`'s 15 minutes.
+#: One process per bridge (the pairs cancel the process's speed state) with 6 pairs of ≥ 2 ms
+#: samples: a percentile interval of a median needs about 6 values to reach 95% (of 3 it is their
+#: range, ≈ 75%), and a pair of short samples sits in one speed state. Only files whose one core
+#: call takes less than ``max_call_ns``: the effect is µs (≈ 3–15 µs on small DOCX in trials
+#: before run 2026-11-29T22-44), below the noise of samples of a few calls of several ms (those
+#: trials gave −24 … +4 ms), and those files' calls (up to 0.23 s) would cost 6 bridges × ~6 s
+#: of `make compare`'s 15 minutes.
 PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 1, "warmups": 0, "samples": 3, "min_sample_ns": 5_000_000, "max_call_ns": 2_000_000},
-    "quick": {"processes": 1, "warmups": 0, "samples": 3, "min_sample_ns": 2_000_000, "max_call_ns": 2_000_000},
+    "full": {"processes": 1, "warmups": 0, "samples": 6, "min_sample_ns": 2_000_000, "max_call_ns": 2_000_000},
+    "quick": {"processes": 1, "warmups": 0, "samples": 4, "min_sample_ns": 1_000_000, "max_call_ns": 2_000_000},
 }
 METHOD = (
     "per bridge and file, in the bridge's worker: the core's own extraction timed in Rust (bm_time_extract_file "
