@@ -18,7 +18,7 @@ HYPERFINE_ROOT := $(CURDIR)/build/tools
 QUICK ?=
 export BRIDGEMARK_SHARED_CORPUS := $(SHARED_CORPUS)
 
-.PHONY: help venv build build-rust build-pyo3 header corpus test test-rust test-python compare report hyperfine hyperfine-tool fuzz memcheck soak clean
+.PHONY: help venv build build-rust build-pyo3 header corpus test test-rust test-python compare report hyperfine hyperfine-tool venv-and-hyperfine fuzz memcheck soak clean
 
 help: ## List the targets with one line each
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -61,7 +61,11 @@ hyperfine-tool: ## Install hyperfine into build/tools when it is not on PATH
 	@command -v hyperfine >/dev/null || [ -x $(HYPERFINE_ROOT)/bin/hyperfine ] || \
 	  cargo install --locked --quiet hyperfine --version 1.20.0 --root $(HYPERFINE_ROOT)
 
-compare: build corpus hyperfine-tool ## Measure every bridge and write results/<run>/ and results/REPORT.md (QUICK=1: smoke run)
+# On a fresh clone pip (mostly one core) and hyperfine's compile (cargo, ~75 s) run side by side.
+venv-and-hyperfine:
+	$(MAKE) -j2 $(VENV_STAMP) hyperfine-tool
+
+compare: venv-and-hyperfine build corpus ## Measure every bridge and write results/<run>/ and results/REPORT.md (QUICK=1: smoke run)
 	PATH="$(HYPERFINE_ROOT)/bin:$$PATH" $(PY) -m bridgemark compare $(if $(QUICK),--quick) --corpus $(CORPUS)
 
 hyperfine: build corpus hyperfine-tool ## Whole-process timings only (hyperfine, Rust CLI vs python -c per bridge): a run of its own

@@ -113,7 +113,9 @@ def timing_record(
     "minor_faults_per_iter"}`` (lists of floats, ns per call; page faults per call over those samples). An exception from ``f`` gives ``{"case", "error": "Type: message"}``.
     ``inspect``: called with ``args`` and the result of the calibration's first call (the loops = 1
     step, so no extra call is made); the dict it returns (e.g. :func:`bridgemark.costmodel.call_size`) is merged
-    into the record.
+    into the record. With ``inspect``, a first call of ``params["long_call_ns"]`` or more (when given)
+    takes ``params["long_call_samples"]`` samples instead of ``params["samples"]``: one call is then a
+    sample of its own, ≥ 10 × min_sample_ns long (see :func:`long_call`).
     ``baseline``: ``(name, loops → elapsed ns, calibrate)``: the same work done ``loops`` times
     another way in this process (``"rust"``: the core's own loop; ``"pyo3"``: the reference
     bridge, for a peer). Its loops are calibrated alike when ``calibrate``, else they are ``f``'s
@@ -136,6 +138,8 @@ def timing_record(
             del result  # the heap during the samples must not hold it
             loops = 1 if elapsed >= params["min_sample_ns"] else calibrate_loops(
                 f, args, params["min_sample_ns"], _first_guess(params["min_sample_ns"], elapsed))
+            if long_call(params, elapsed):
+                params = params | {"samples": params["long_call_samples"]}
         other_loops = calibrate_baseline(other, params["min_sample_ns"]) if other is not None and calibrate else loops
     except Exception as exc:  # a document that fails to extract is reported, not timed
         return {"case": case, "error": f"{type(exc).__name__}: {exc}"}
@@ -163,6 +167,14 @@ def timing_record(
         record |= {f"{name}_loops": other_loops, f"{name}_warmup_ns_per_iter": other_per_iter[: params["warmups"]],
                    f"{name}_samples_ns_per_iter": other_per_iter[params["warmups"] :]}
     return record
+
+
+def long_call(params: dict, first_call_ns: int) -> bool:
+    """Whether a call so long (``params["long_call_ns"]`` or more, when the suite sets it) takes
+    ``params["long_call_samples"]`` samples: a few files take 50 ms … 2 s per call (a 400-page PDF,
+    a peer on it) and, at one call per sample, would cost most of the extraction suite's time for a
+    figure whose noise a call that long already averages. The Rust bench applies the same rule."""
+    return first_call_ns >= params.get("long_call_ns", float("inf"))
 
 
 def _first_guess(min_sample_ns: int, first_call_ns: int) -> int:

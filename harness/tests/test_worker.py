@@ -96,6 +96,15 @@ def test_a_paired_baseline_alternates_with_the_bridge_sample_for_sample(fake):
     assert rec["rust_samples_ns_per_iter"] == [1000.0] * 3 and len(rec["samples_ns_per_iter"]) == 3
 
 
+def test_a_long_first_call_takes_the_long_call_samples_and_a_short_one_all(fake):
+    params = FAST | {"long_call_ns": 0, "long_call_samples": 1}  # every call is "long"
+    rec = worker.timing_record("f", fake.noop, (), params, inspect=lambda args, result: {})
+    assert len(rec["samples_ns_per_iter"]) == 1
+    rec = worker.timing_record("f", fake.noop, (), FAST | {"long_call_samples": 1}, inspect=lambda args, result: {})
+    assert len(rec["samples_ns_per_iter"]) == FAST["samples"]  # no long_call_ns: no rule
+    assert worker.long_call({"long_call_ns": 50}, 50) and not worker.long_call({"long_call_ns": 50}, 49)
+
+
 def test_a_failing_case_is_recorded_with_its_error_not_timed(fake):
     rec = worker.timing_record(BAD, fake.extract_file, (BAD,), FAST)
     assert rec == {"case": BAD, "error": "CorruptDocumentError: not a zip"}

@@ -38,12 +38,16 @@ use serde_json::{Value, json};
 const MAX_LOOPS: u64 = 1 << 30;
 
 /// Suite parameters, as the harness passes them (`--params`); absent keys are 0.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 struct Params {
     min_sample_ns: u64,
     warmups: usize,
     samples: usize,
+    /// A first call at least this long takes `long_call_samples` samples (0: no such rule), as
+    /// `bridgemark.worker.long_call` does in the Python workers.
+    long_call_ns: u64,
+    long_call_samples: usize,
     warmup_ms: u64,
     duration_ms: u64,
     points: u64,
@@ -165,13 +169,32 @@ fn extract(path: &Path) -> Result<(), String> {
 fn extraction(p: &Params, cases: &[String]) -> Vec<Value> {
     cases
         .iter()
-        .map(|case| match extract(Path::new(case)) {
-            Err(e) => error_record(case, e),
-            Ok(()) => timing(case, p, || {
-                let _ = extract(Path::new(case));
-            }),
+        .map(|case| {
+            let first = Instant::now();
+            match extract(Path::new(case)) {
+                Err(e) => error_record(case, e),
+                Ok(()) => timing(case, &p.for_first_call(first.elapsed().as_nanos()), || {
+                    let _ = extract(Path::new(case));
+                }),
+            }
         })
         .collect()
+}
+
+impl Params {
+    /// These parameters with `samples = long_call_samples` when a first call of
+    /// `first_call_ns` is a long call (`long_call_ns` set and reached), else unchanged.
+    fn for_first_call(&self, first_call_ns: u128) -> Params {
+        let long = self.long_call_ns > 0 && first_call_ns >= u128::from(self.long_call_ns);
+        Params {
+            samples: if long {
+                self.long_call_samples
+            } else {
+                self.samples
+            },
+            ..self.clone()
+        }
+    }
 }
 
 /// Suite `inflate` (direct Rust only): per DOCX, the core on the file's bytes in memory
@@ -231,7 +254,9 @@ fn calls(p: &Params, cases: &[String]) -> Result<Vec<Value>, String> {
             Ok(match parts[..] {
                 ["loop"] => timing(case, p, || black_box(())),
                 // The bare call paired with the C-API floor's in a bridge's worker: no interpreter here.
-                ["noop", "floor"] => json!({"case": case, "skipped": "Python implementations only"}),
+                ["noop", "floor"] => {
+                    json!({"case": case, "skipped": "Python implementations only"})
+                }
                 ["memcpy", _, _] => {
                     let (n, distance) = (num(1)?, num(2)? % 4096);
                     let mut buf = vec![1u8; 2 * n + 4 * 4096];
@@ -396,5 +421,27 @@ fn main() -> ExitCode {
             eprintln!("bridgemark-bench: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Params;
+
+    #[test]
+    fn a_long_first_call_takes_the_long_call_samples_and_a_short_one_all() {
+        let p = Params {
+            samples: 3,
+            long_call_ns: 50_000_000,
+            long_call_samples: 2,
+            ..Params::default()
+        };
+        assert_eq!(p.for_first_call(50_000_000).samples, 2);
+        assert_eq!(p.for_first_call(49_999_999).samples, 3);
+        let unset = Params {
+            samples: 3,
+            ..Params::default()
+        };
+        assert_eq!(unset.for_first_call(u128::MAX).samples, 3); // no long_call_ns: no rule
     }
 }

@@ -29,9 +29,12 @@ from bridgemark import costmodel, suites, worker
 #: fit about 3 minutes of `make compare`'s 15. Processes rather than samples: on shared VMs
 #: the median moves by tens of % between processes; and more, shorter pairs rather than fewer,
 #: longer ones (3 × 5 ms from 2 × 10 ms: 6 pairs per figure instead of 4, ~40 s less), since the
-#: machine's speed state changes within a process and a pair must sit in one state.
+#: machine's speed state changes within a process and a pair must sit in one state. A file whose
+#: first call takes ≥ ``long_call_ns`` takes ``long_call_samples`` (:func:`bridgemark.worker.long_call`):
+#: six such files cost ~130 s of ~240 with 3.
 PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 2, "warmups": 0, "samples": 3, "min_sample_ns": 5_000_000},
+    "full": {"processes": 2, "warmups": 0, "samples": 3, "min_sample_ns": 5_000_000,
+             "long_call_ns": 50_000_000, "long_call_samples": 2},
     "quick": {"processes": 2, "warmups": 0, "samples": 3, "min_sample_ns": 2_000_000},
 }
 METHOD = (

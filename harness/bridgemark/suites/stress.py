@@ -16,14 +16,15 @@ from typing import Any
 
 from bridgemark import worker
 
-#: Full run: 8 s per implementation (was 30 s, then 22 s, then 12 s: every second × 8
+#: Full run: 6 s per implementation (was 30 s, then 22, 12 and 8 s: every second × 9
 #: implementations pays for other suites — the calls suite's non-ASCII and 10/30 kB echo cases,
 #: the startup suite, the memory suite's tracemalloc series, the memcpy cases, the extraction
-#: suite's paired samples and the interleave suite — so that a fresh clone's `make compare`
-#: stays within its 15 minutes; with 12 s it took 916 s). 16 windows of 0.5 s give the RSS
-#: slope 14 degrees of freedom.
+#: suite's paired samples and the interleave suite per bridge — so that a fresh clone's `make
+#: compare` stays within its 15 minutes; with 12 s it took 916 s, with 8 s and the per-bridge
+#: interleave 939 s). 12 windows of 0.5 s give the RSS slope 10 degrees of freedom; `make soak`
+#: is the long run.
 PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 1, "duration_ms": 8_000, "window_ms": 500},
+    "full": {"processes": 1, "duration_ms": 6_000, "window_ms": 500},
     "quick": {"processes": 1, "duration_ms": 3_000, "window_ms": 250},
 }
 METHOD = (
