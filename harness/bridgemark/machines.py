@@ -48,23 +48,15 @@ def _record(document: dict[str, Any], suite: str, impl: str, case: str) -> dict 
     return None
 
 
-def _timing(suite: str, case: str, impl: str) -> Callable[[dict[str, Any]], str]:
+def _figure(suite: str, case: str, impl: str,
+            fmt: Callable[[dict[str, Any]], str] = lambda r: report.fmt_ns_ci(r, "median")
+            ) -> Callable[[dict[str, Any]], str]:
+    """A cell: ``fmt`` of the record (the median in ns by default), its error's class, or a dash."""
     def cell(document: dict[str, Any]) -> str:
         r = _record(document, suite, impl, case)
         if r is None:
             return report.DASH
-        if "error" in r:
-            return "error: " + r["error"].split(":")[0]
-        return report.fmt_ns_ci(r, "median") if "median_ns" in r else report.DASH
-    return cell
-
-
-def _floor_factor(impl: str) -> Callable[[dict[str, Any]], str]:
-    def cell(document: dict[str, Any]) -> str:
-        r = _record(document, "calls", impl, FLOOR_CASE)
-        if r is None:
-            return report.DASH
-        return "error: " + r["error"].split(":")[0] if "error" in r else report.fmt_factor(r, "above_floor")
+        return "error: " + r["error"].split(":")[0] if "error" in r else fmt(r)
     return cell
 
 
@@ -96,12 +88,13 @@ def rows(documents: list[dict[str, Any]]) -> list[tuple[str, Callable[[dict[str,
     ]
     impls = list(dict.fromkeys(i for d in documents for i in d["implementations"]))
     for impl in impls:
-        out.append((f"calls `noop`: {impl}", _timing("calls", "noop", impl)))
+        out.append((f"calls `noop`: {impl}", _figure("calls", "noop", impl)))
     for impl in [i for i in impls if i in IMPLEMENTATIONS]:  # Python implementations only
-        out.append((f"calls `noop` in C-API floors (paired): {impl}", _floor_factor(impl)))
+        out.append((f"calls `noop` in C-API floors (paired): {impl}",
+                    _figure("calls", FLOOR_CASE, impl, lambda r: report.fmt_factor(r, "above_floor"))))
     for seed in SEED_FILES:
         for impl in impls:
-            out.append((f"extraction `{seed}`: {impl}", _timing("extraction", seed, impl)))
+            out.append((f"extraction `{seed}`: {impl}", _figure("extraction", seed, impl)))
     fitted = list(dict.fromkeys(b for d in documents for b in d.get("cost_model", {}).get("fits", {})))
     for impl in fitted:
         out.append((f"cost model fixed: {impl}", _coefficient(impl, "fixed", 1.0, "ns")))

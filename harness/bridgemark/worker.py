@@ -114,8 +114,7 @@ def timing_record(
     ``inspect``: called with ``args`` and the result of the calibration's first call (the loops = 1
     step, so no extra call is made); the dict it returns (e.g. :func:`bridgemark.costmodel.call_size`) is merged
     into the record. With ``inspect``, a first call of ``params["long_call_ns"]`` or more (when given)
-    takes ``params["long_call_samples"]`` samples instead of ``params["samples"]``: one call is then a
-    sample of its own, ≥ 10 × min_sample_ns long (see :func:`long_call`).
+    takes ``params["long_call_samples"]`` samples instead of ``params["samples"]`` (see :func:`long_call`).
     ``baseline``: ``(name, loops → elapsed ns, calibrate)``: the same work done ``loops`` times
     another way in this process (``"rust"``: the core's own loop; ``"pyo3"``: the reference
     bridge, for a peer). Its loops are calibrated alike when ``calibrate``, else they are ``f``'s

@@ -71,7 +71,7 @@ MEMCPY_CASES: tuple[str, ...] = ("memcpy:65536:16", "memcpy:65536:2048")
 FLOOR_CASE = "noop:floor"
 #: Every case, in report order.
 CASES: tuple[str, ...] = (
-    "loop", "noop", "noop:floor", "add",
+    "loop", "noop", FLOOR_CASE, "add",
     *(f"echo:{n}" for n in ECHO_BYTES),
     *(f"echo:{n}:{a}" for a in costmodel.ALPHABETS if a != "ascii" for n in ECHO_NON_ASCII_BYTES),
     "make_result:0:0", "make_result:1000:1", "make_result:0:100", "make_result:100000:10",
@@ -126,17 +126,16 @@ def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
         if case.startswith("memcpy:"):
             return {"case": case, "skipped": "direct Rust only"}
         f, args = probe_call(bridge, case)
+        # Loops calibrated apart: a probe may cost Rust more than the bridge (pure_python's echo
+        # returns its argument; Rust's copies 1 MB), so the bridge's loop count could run for minutes.
+        baseline = None if f is None else ("rust", lambda loops: time_probe(case, loops), True)
         if case == FLOOR_CASE:
             try:
                 floor = load(FLOOR).noop
             except ImportError as exc:
                 return {"case": case, "error": f"{type(exc).__name__}: {exc}"}
-            pair = (FLOOR, lambda loops: worker.time_loop(floor, (), loops), True)
-            return worker.timing_record(case, f, args, params, costmodel.call_size, baseline=pair)
-        # Loops calibrated apart: a probe may cost Rust more than the bridge (pure_python's echo
-        # returns its argument; Rust's copies 1 MB), so the bridge's loop count could run for minutes.
-        rust = None if f is None else ("rust", lambda loops: time_probe(case, loops), True)
-        return worker.timing_record(case, f, args, params, costmodel.call_size, baseline=rust)
+            baseline = (FLOOR, lambda loops: worker.time_loop(floor, (), loops), True)
+        return worker.timing_record(case, f, args, params, costmodel.call_size, baseline=baseline)
 
     return [record(case) for case in cases]
 
