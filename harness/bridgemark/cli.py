@@ -110,7 +110,7 @@ def compare(args: argparse.Namespace) -> Path:
         cases = suites.module(name).cases(files)
         impls = suites.implementations(name, implementations)
         suite_started = time.monotonic()
-        with tqdm(total=suites.worker_count(name, impls, args.quick), desc=name, unit="worker") as bar:
+        with tqdm(total=suites.worker_count(name, impls, list(cases), args.quick, cases), desc=name, unit="worker") as bar:
             results[name] = suites.run(
                 name, impls, list(cases), args.quick, status,
                 labels=cases, on_worker_done=lambda impl: (bar.set_postfix_str(impl), bar.update()),

@@ -634,13 +634,27 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
     summary = "; ".join(f"{ok} of {n} {kind} figures repeat" for kind, (ok, n) in counts.items() if n)
     return ["## Repeatability", "",
             f"This run against `{previous['run_id']}` (same host): figure now / figure then, goal within "
-            f"±{REPEAT_TOLERANCE:.0%}; {summary}. Absolute times carry the machine's state of the day (on this VM "
-            "a process runs in one of several speed states, see (a)); a paired factor (a bridge's time / the C-API "
+            f"±{REPEAT_TOLERANCE:.0%}; {summary}.{_headline_processes(run)} Absolute times carry the machine's "
+            "state of the day; a paired factor (a bridge's time / the C-API "
             "floor's bare call or the core's own loop in the same worker, sample for sample; a peer's or the "
             "inflater's time likewise) cancels it as far as a state slows both sides of a pair alike: a state "
             "that slows unlike work unequally (the extractor more than the inflater, ctypes' libffi path more than "
             "the floor's direct call) still moves a factor with the share of samples taken in it.", "",
             table(["figure", "implementation", "previous", "this run", "ratio", f"within ±{REPEAT_TOLERANCE:.0%}"], rows), ""]
+
+
+def _headline_processes(run: Run) -> str:
+    """The sentence on how many worker processes the calls and extraction suites gave their headline
+    cases (``params.headline_processes``), or ``""`` for a run made before they had more than the rest."""
+    counts = {name: (run.suite(name) or {}).get("params", {}) for name in ("calls", "extraction")}
+    said = [f"{name} {p['headline_processes']} (other cases {p['processes']})"
+            for name, p in counts.items() if p.get("headline_processes", 0) > p.get("processes", 0)]
+    if not said:
+        return ""
+    return (f" The suites' headline cases (the bare call; the seed files) take more worker processes: "
+            f"{', '.join(said)}; a process runs in one of several speed states of this VM (see (a)) and in "
+            "one code layout (ASLR), both drawn once, so a median over few processes moves with the share "
+            "of them in each.")
 
 
 def render(document: dict[str, Any], previous: dict[str, Any] | None = None,

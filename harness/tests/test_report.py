@@ -386,3 +386,11 @@ def test_compare_json_text_is_the_same_json_with_one_record_a_line():
     assert "    " + json.dumps(first, separators=(",", ":")) + "," in text.splitlines()
     with pytest.raises(ValueError):
         dumps({"x": [float("nan")]})
+
+
+def test_repeatability_says_how_many_processes_headline_cases_took_only_when_more_than_the_rest():
+    doc = json.loads(FIXTURE.read_text())
+    assert "other cases" not in "\n".join(report.section_repeatability(report.Run(doc), doc))
+    doc["suites"]["calls"]["params"] |= {"processes": 2, "headline_processes": 8}
+    text = "\n".join(report.section_repeatability(report.Run(doc), doc))
+    assert "calls 8 (other cases 2)" in text and "extraction 8" not in text

@@ -288,10 +288,34 @@ def test_runner_rotates_the_order_each_round():
         spawned.append(impl)
         return {"status": "ok", "records": [_timing(c, [1.0, 2.0]) for c in cases]}
 
-    suites.run("calls", ["a", "b", "c"], ["noop"], False, {}, spawn=spawn)
+    suites.run("calls", ["a", "b", "c"], ["add"], False, {}, spawn=spawn)
     rounds = calls.PARAMS["full"]["processes"]
     expected = [["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"]]
     assert spawned == [impl for r in range(rounds) for impl in expected[r % 3]]
+
+
+def test_runner_gives_headline_cases_more_processes_and_skips_implementations_without_any():
+    from bridgemark.suites import extraction
+
+    spawned = []
+
+    def spawn(impl, suite, params, cases):
+        spawned.append((impl, tuple(cases)))
+        assert "headline_processes" not in params and "processes" not in params
+        return {"status": "ok", "records": [_timing(c, [1.0, 2.0]) for c in cases]}
+
+    labels = {"/c/kreuzberg/fake.docx": "kreuzberg/fake.docx", "/c/x.pdf": "x.pdf"}
+    impls = ["pyo3", "kreuzberg", "direct_rust"]
+    out = suites.run("extraction", impls, list(labels), False, {}, labels=labels, spawn=spawn)
+    full = extraction.PARAMS["full"]
+    assert full["headline_processes"] > full["processes"]
+    assert len(spawned) == suites.worker_count("extraction", impls, list(labels), False, labels)
+    n = {(r["implementation"], r["case"]): r["n_processes"] for r in out["records"] if "n_processes" in r}
+    assert n == {("pyo3", "kreuzberg/fake.docx"): full["headline_processes"], ("pyo3", "x.pdf"): full["processes"],
+                 ("direct_rust", "kreuzberg/fake.docx"): full["headline_processes"],
+                 ("direct_rust", "x.pdf"): full["processes"],
+                 ("kreuzberg", "kreuzberg/fake.docx"): full["processes"], ("kreuzberg", "x.pdf"): full["processes"]}
+    assert ("kreuzberg", ("/c/kreuzberg/fake.docx",)) not in spawned  # a peer's figure is a median over files
 
 
 def test_runner_interleaves_processes_and_reports_unbuilt_and_failed_implementations():

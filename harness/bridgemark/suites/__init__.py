@@ -11,6 +11,9 @@ Each suite is a module with the same parts:
   implementation's name instead of the loaded bridge.
 - ``summarize(raw) -> list[dict]`` — runs in the parent; ``raw`` maps an implementation
   to one list of raw records per process; returns the records stored in compare.json.
+- optionally ``headline(implementation, label) -> bool`` with ``headline_processes`` in
+  ``PARAMS``: the cases the report publishes as headline figures (industry table,
+  repeatability) get that many processes in all, the others ``processes`` (see :func:`run`).
 
 Statistics (numpy/scipy) are imported inside ``summarize`` only: worker processes import
 the suite modules and must not carry numpy/scipy in their RSS or start-up time.
@@ -72,17 +75,19 @@ def run(
     """
     suite = module(name)
     params = suite.PARAMS["quick" if quick else "full"]
-    child_params = {k: v for k, v in params.items() if k != "processes"}
+    child_params = {k: v for k, v in params.items() if k not in ("processes", "headline_processes")}
     raw: dict[str, list[list[dict]]] = {}
     failures: dict[str, str] = {}
-    for r in range(params["processes"]):
+    for r, todo in enumerate(rounds(suite, params, implementations, cases, labels or {})):
         shift = r % max(len(implementations), 1)
         for impl in implementations[shift:] + implementations[:shift]:
+            if impl not in todo:
+                continue
             if status.setdefault(impl, {"status": OK})["status"] != OK or impl in failures:
                 on_worker_done(impl)
                 continue
             try:
-                out = spawn(impl, name, child_params, cases)
+                out = spawn(impl, name, child_params, todo[impl])
             except worker.WorkerError as exc:
                 failures[impl] = str(exc)
                 raw.pop(impl, None)
@@ -94,6 +99,27 @@ def run(
                     raw.setdefault(impl, []).append(records)
             on_worker_done(impl)
     return {"method": suite.METHOD, "params": params, "failures": failures, "records": suite.summarize(raw)}
+
+
+def rounds(suite: ModuleType, params: dict, implementations: list[str], cases: list[str],
+           labels: dict[str, str]) -> list[dict[str, list[str]]]:
+    """The worker processes :func:`run` starts, round by round: per round, implementation → its
+    cases. ``params["processes"]`` rounds measure every case; when the suite has a ``headline``
+    rule and ``params["headline_processes"]`` is larger, the rounds after those measure only the
+    headline cases, up to that many processes in all, on the implementations that have any.
+
+    Why: on a shared VM a process runs in one speed state for seconds and its code layout (ASLR)
+    is drawn once, so a figure's median moves with the share of its processes in each (pyperf
+    takes 20 per figure for this reason); the figures the report publishes as headline take
+    more processes where the budget cannot give every case as many."""
+    everything = {impl: cases for impl in implementations}
+    extra = params.get("headline_processes", 0) - params["processes"]
+    headline = getattr(suite, "headline", None)
+    if headline is None or extra <= 0:
+        return [everything] * params["processes"]
+    subset = {impl: chosen for impl in implementations
+              if (chosen := [c for c in cases if headline(impl, _label(c, labels))])}
+    return [everything] * params["processes"] + [subset] * extra
 
 
 def _label(case: str, labels: dict[str, str]) -> str:
@@ -117,9 +143,12 @@ def implementations(name: str, requested: list[str]) -> list[str]:
     return [i for i in requested if i not in PEERS or name == "extraction"]
 
 
-def worker_count(name: str, implementations: list[str], quick: bool) -> int:
+def worker_count(name: str, implementations: list[str], cases: list[str], quick: bool,
+                 labels: dict[str, str] | None = None) -> int:
     """How many worker processes :func:`run` starts at most (for progress bars)."""
-    return module(name).PARAMS["quick" if quick else "full"]["processes"] * len(implementations)
+    suite = module(name)
+    params = suite.PARAMS["quick" if quick else "full"]
+    return sum(len(todo) for todo in rounds(suite, params, implementations, cases, labels or {}))
 
 
 #: Raw timing fields describing the call's payload, kept by :func:`pooled_timing` (see
