@@ -34,6 +34,8 @@ from bridgemark.registry import FLOOR
 
 #: Suite names in run and report order.
 NAMES: tuple[str, ...] = ("extraction", "fidelity", "inflate", "interleave", "calls", "startup", "threads", "memory", "stress", "reliability")
+#: Budget keys the runner reads (:func:`rounds`) and does not pass to the workers.
+RUNNER_PARAMS: tuple[str, ...] = ("processes", "headline_processes", "peer_spread")
 #: Status of an implementation that measured; others are "not built" or "failed".
 OK = "ok"
 
@@ -75,7 +77,7 @@ def run(
     """
     suite = module(name)
     params = suite.PARAMS["quick" if quick else "full"]
-    child_params = {k: v for k, v in params.items() if k not in ("processes", "headline_processes")}
+    child_params = {k: v for k, v in params.items() if k not in RUNNER_PARAMS}
     raw: dict[str, list[list[dict]]] = {}
     failures: dict[str, str] = {}
     for r, todo in enumerate(rounds(suite, params, implementations, cases, labels or {})):
@@ -108,18 +110,27 @@ def rounds(suite: ModuleType, params: dict, implementations: list[str], cases: l
     rule and ``params["headline_processes"]`` is larger, the rounds after those measure only the
     headline cases, up to that many processes in all, on the implementations that have any.
 
+    A suite may also spread an implementation's cases over ``spread(implementation, params)``
+    processes per pass (each takes every k-th case), so that a figure taken over many cases (a
+    peer's median ratio over files) mixes that many more states for a few process starts.
+
     Why: on a shared VM a process runs in one speed state for seconds and its code layout (ASLR)
     is drawn once, so a figure's median moves with the share of its processes in each (pyperf
     takes 20 per figure for this reason); the figures the report publishes as headline take
     more processes where the budget cannot give every case as many."""
-    everything = {impl: cases for impl in implementations}
+    spread = getattr(suite, "spread", lambda implementation, params: 1)
+    chunks = {impl: [c for j in range(k) if (c := cases[j::k])] if (k := spread(impl, params)) > 1 else [cases]
+              for impl in implementations}
+    one_pass = [{impl: c[j] for impl, c in chunks.items() if j < len(c)}
+                for j in range(max(map(len, chunks.values()), default=1))]
+    everything = one_pass * params["processes"]
     extra = params.get("headline_processes", 0) - params["processes"]
     headline = getattr(suite, "headline", None)
     if headline is None or extra <= 0:
-        return [everything] * params["processes"]
+        return everything
     subset = {impl: chosen for impl in implementations
               if (chosen := [c for c in cases if headline(impl, _label(c, labels))])}
-    return [everything] * params["processes"] + [subset] * extra
+    return everything + [subset] * extra
 
 
 def _label(case: str, labels: dict[str, str]) -> str:
