@@ -13,7 +13,8 @@ Each suite is a module with the same parts:
   to one list of raw records per process; returns the records stored in compare.json.
 - optionally ``headline(implementation, label) -> bool`` with ``headline_processes`` in
   ``PARAMS``: the cases the report publishes as headline figures (industry table,
-  repeatability) get that many processes in all, the others ``processes`` (see :func:`run`).
+  repeatability) get that many processes in all, the others ``processes``; and
+  ``spread(implementation, params) -> int``: processes per pass over the cases (:func:`rounds`).
 
 Statistics (numpy/scipy) are imported inside ``summarize`` only: worker processes import
 the suite modules and must not carry numpy/scipy in their RSS or start-up time.
@@ -63,7 +64,8 @@ def run(
     Args:
         name: a suite of :data:`NAMES`.
         implementations: implementation names (bridges, ``pure_python``, ``direct_rust``).
-        cases: what the suite measures (file paths, probe cases, …), passed to every worker.
+        cases: what the suite measures (file paths, probe cases, …), divided among the workers
+            by :func:`rounds`.
         quick: use ``PARAMS["quick"]`` instead of ``PARAMS["full"]``.
         status: implementation → ``{"status": "ok" | "not built", "error"?: str}``; updated in
             place (an ImportError is "not built" for the whole run); those not ``ok`` are skipped.
