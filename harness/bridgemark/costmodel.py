@@ -41,6 +41,7 @@ ALPHABETS: dict[str, tuple[str, int, str]] = {
 }
 FIT_METHOD = (
     "weighted least squares (scipy.optimize.curve_fit, σ of each point = its 95% bootstrap CI width / 3.92, "
+    "from that point's own worker processes: `noop` in the calls suite's headline_processes, the others in its processes; "
     "covariance scaled by the residual variance); 95% CI = coefficient ± t(0.975, n−p) · SE; points: "
     "overhead (bridge − direct_rust, medians) of `noop`, ASCII `echo:N` and `make_result:C:T`, except those "
     "taking more than 1 minor page fault per call above direct Rust (another regime, reported apart)"

@@ -634,7 +634,9 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
     summary = "; ".join(f"{ok} of {n} {kind} figures repeat" for kind, (ok, n) in counts.items() if n)
     return ["## Repeatability", "",
             f"This run against `{previous['run_id']}` (same host): figure now / figure then, goal within "
-            f"±{REPEAT_TOLERANCE:.0%}; {summary}.{_headline_processes(run)} Absolute times carry the machine's "
+            f"±{REPEAT_TOLERANCE:.0%}; {summary}. A worker process runs in one of several speed states of this VM "
+            "for seconds and in one code layout (ASLR), both drawn once, so a median over few processes moves "
+            f"with the share of them in each{_headline_processes(run, prev)}. Absolute times carry the machine's "
             "state of the day; a paired factor (a bridge's time / the C-API "
             "floor's bare call or the core's own loop in the same worker, sample for sample; a peer's or the "
             "inflater's time likewise) cancels it as far as a state slows both sides of a pair alike: a state "
@@ -643,18 +645,30 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
             table(["figure", "implementation", "previous", "this run", "ratio", f"within ±{REPEAT_TOLERANCE:.0%}"], rows), ""]
 
 
-def _headline_processes(run: Run) -> str:
-    """The sentence on how many worker processes the calls and extraction suites gave their headline
-    cases (``params.headline_processes``), or ``""`` for a run made before they had more than the rest."""
-    counts = {name: (run.suite(name) or {}).get("params", {}) for name in ("calls", "extraction")}
-    said = [f"{name} {p['headline_processes']} (other cases {p['processes']})"
-            for name, p in counts.items() if p.get("headline_processes", 0) > p.get("processes", 0)]
-    if not said:
+def _headline_processes(run: Run, prev: Run) -> str:
+    """The clause on how many worker processes the calls and extraction suites gave their headline
+    cases (``params.headline_processes``) and a peer's files (``params.peer_spread``), with the
+    previous run's counts when they differ; ``""`` when neither run had more for them than the rest."""
+
+    def counts(r: Run) -> str:
+        said = []
+        for name in ("calls", "extraction"):
+            p = (r.suite(name) or {}).get("params", {})
+            n = max(p.get("headline_processes", 0), p.get("processes", 0))
+            if n:
+                said.append(f"{name} {n}" + (f" (other cases {p['processes']})" if n > p["processes"] else "")
+                            + (f", a peer's files spread over {p['peer_spread']} per pass" if "peer_spread" in p else ""))
+        return "; ".join(said)
+
+    def more(r: Run) -> bool:
+        return any((r.suite(name) or {}).get("params", {}).get("headline_processes", 0)
+                   > (r.suite(name) or {}).get("params", {}).get("processes", 0) for name in ("calls", "extraction"))
+
+    if not (more(run) or more(prev)):
         return ""
-    return (f" The suites' headline cases (the bare call; the seed files) take more worker processes: "
-            f"{', '.join(said)}; a process runs in one of several speed states of this VM (see (a)) and in "
-            "one code layout (ASLR), both drawn once, so a median over few processes moves with the share "
-            "of them in each.")
+    now, before = counts(run), counts(prev)
+    return (f": so the headline cases (the bare call; the seed files, peers excepted) take more processes — "
+            f"{now}" + ("" if before == now else f"; in the previous run: {before}"))
 
 
 def render(document: dict[str, Any], previous: dict[str, Any] | None = None,

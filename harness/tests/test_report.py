@@ -390,7 +390,11 @@ def test_compare_json_text_is_the_same_json_with_one_record_a_line():
 
 def test_repeatability_says_how_many_processes_headline_cases_took_only_when_more_than_the_rest():
     doc = json.loads(FIXTURE.read_text())
-    assert "other cases" not in "\n".join(report.section_repeatability(report.Run(doc), doc))
+    assert "headline cases" not in "\n".join(report.section_repeatability(report.Run(doc), doc))
+    doc["suites"]["calls"]["params"] |= {"processes": 2, "headline_processes": 2}
+    assert "headline cases" not in "\n".join(report.section_repeatability(report.Run(doc), doc))
+    before = json.loads(json.dumps(doc))
     doc["suites"]["calls"]["params"] |= {"processes": 2, "headline_processes": 8}
-    text = "\n".join(report.section_repeatability(report.Run(doc), doc))
-    assert "calls 8 (other cases 2)" in text and "extraction 8" not in text
+    text = "\n".join(report.section_repeatability(report.Run(doc), before))
+    assert "take more processes — calls 8 (other cases 2); extraction " in text
+    assert "in the previous run: calls 2; extraction " in text

@@ -301,22 +301,28 @@ def test_runner_gives_headline_cases_more_processes_and_spreads_a_peers_files_ov
 
     def spawn(impl, suite, params, cases):
         spawned.append((impl, tuple(cases)))
-        assert "headline_processes" not in params and "processes" not in params
+        assert not set(params) & set(suites.RUNNER_PARAMS)
         return {"status": "ok", "records": [_timing(c, [1.0, 2.0]) for c in cases]}
 
-    labels = {"/c/kreuzberg/fake.docx": "kreuzberg/fake.docx", "/c/x.pdf": "x.pdf"}
+    labels = {"/c/kreuzberg/fake.docx": "kreuzberg/fake.docx"} | {f"/c/{i}.pdf": f"{i}.pdf" for i in range(5)}
     impls = ["pyo3", "kreuzberg", "direct_rust"]
     out = suites.run("extraction", impls, list(labels), False, {}, labels=labels, spawn=spawn)
     full = extraction.PARAMS["full"]
-    assert full["headline_processes"] > full["processes"]
-    assert len(spawned) == suites.worker_count("extraction", impls, list(labels), False, labels)
+    assert (full["processes"], full["headline_processes"], full["peer_spread"]) == (2, 8, 4)
+    # pyo3 and direct_rust: 2 passes + 6 headline rounds each; kreuzberg: 6 files over 4 processes, 2 passes.
+    assert len(spawned) == 2 * 8 + 2 * 4 == suites.worker_count("extraction", impls, list(labels), False, labels)
     n = {(r["implementation"], r["case"]): r["n_processes"] for r in out["records"] if "n_processes" in r}
-    assert n == {("pyo3", "kreuzberg/fake.docx"): full["headline_processes"], ("pyo3", "x.pdf"): full["processes"],
-                 ("direct_rust", "kreuzberg/fake.docx"): full["headline_processes"],
-                 ("direct_rust", "x.pdf"): full["processes"],
-                 ("kreuzberg", "kreuzberg/fake.docx"): full["processes"], ("kreuzberg", "x.pdf"): full["processes"]}
-    # A peer: no headline rounds (its figure is a median over files), its files spread one per process.
-    assert [c for impl, c in spawned if impl == "kreuzberg"] == [("/c/kreuzberg/fake.docx",), ("/c/x.pdf",)] * 2
+    for impl in ("pyo3", "direct_rust"):
+        assert n.pop((impl, "kreuzberg/fake.docx")) == 8
+    assert set(n.values()) == {2} and len(n) == 2 * 5 + 6  # every other case, and each of the peer's files
+    peer = [c for impl, c in spawned if impl == "kreuzberg"]
+    assert all(len(c) <= 2 for c in peer) and sorted(f for c in peer for f in c) == sorted(list(labels) * 2)
+    # The headline rounds sit between the passes (3 after each, a pass being 6 spawns) and rotate
+    # among their own implementations.
+    headline = [(impl, c == ("/c/kreuzberg/fake.docx",)) for impl, c in spawned]
+    p, r = ("pyo3", True), ("direct_rust", True)
+    assert headline[6:12] + headline[18:24] == [p, r, r, p, p, r, r, p, p, r, r, p]
+    assert not any(is_headline for _, is_headline in headline[:6] + headline[12:18])
 
 
 def test_runner_interleaves_processes_and_reports_unbuilt_and_failed_implementations():

@@ -3,7 +3,9 @@
 Each suite is a module with the same parts:
 
 - ``PARAMS: dict[str, dict]`` — the budget, explicit constants: ``PARAMS["full"]`` and
-  ``PARAMS["quick"]`` (``processes`` per implementation plus the child's parameters).
+  ``PARAMS["quick"]``: the runner's keys (:data:`RUNNER_PARAMS`: ``processes`` per case and
+  implementation, and optionally ``headline_processes`` and ``peer_spread``, see below) plus
+  the child's parameters.
 - ``METHOD: str`` — how a figure is obtained, written beside the suite's records.
 - ``measure(bridge, params, cases) -> list[dict]`` — runs in the worker (child) process
   and returns raw records (the Rust bench binary implements the same for ``direct_rust``).
@@ -12,16 +14,18 @@ Each suite is a module with the same parts:
 - ``summarize(raw) -> list[dict]`` — runs in the parent; ``raw`` maps an implementation
   to one list of raw records per process; returns the records stored in compare.json.
 - optionally ``headline(implementation, label) -> bool`` with ``headline_processes`` in
-  ``PARAMS``: the cases the report publishes as headline figures (industry table,
-  repeatability) get that many processes in all, the others ``processes``; and
-  ``spread(implementation, params) -> int``: processes per pass over the cases (:func:`rounds`).
+  ``PARAMS``: the cases whose own medians the report publishes as headline figures (the
+  industry table; the repeatability section's bare call and seed files) get that many
+  processes in all, the others ``processes``; and ``spread(implementation, params) -> int``:
+  processes per pass over the cases (:func:`rounds`).
 
 Statistics (numpy/scipy) are imported inside ``summarize`` only: worker processes import
 the suite modules and must not carry numpy/scipy in their RSS or start-up time.
 
 :func:`run` interleaves processes (round ``r`` of every implementation before round
-``r+1``) and rotates the order by one each round, so slow drift of the machine and the
-position after a heavy neighbour spread over all implementations alike.
+``r+1``) and rotates the order by one each round among the implementations of that round, so
+slow drift of the machine and the position after a heavy neighbour spread over all
+implementations alike.
 """
 
 from __future__ import annotations
@@ -82,11 +86,12 @@ def run(
     child_params = {k: v for k, v in params.items() if k not in RUNNER_PARAMS}
     raw: dict[str, list[list[dict]]] = {}
     failures: dict[str, str] = {}
-    for r, todo in enumerate(rounds(suite, params, implementations, cases, labels or {})):
-        shift = r % max(len(implementations), 1)
-        for impl in implementations[shift:] + implementations[:shift]:
-            if impl not in todo:
-                continue
+    turns: dict[tuple[str, ...], int] = {}  # rounds so far of each set of implementations
+    for todo in rounds(suite, params, implementations, cases, labels or {}):
+        members = tuple(i for i in implementations if i in todo)
+        shift = turns.get(members, 0) % max(len(members), 1)
+        turns[members] = turns.get(members, 0) + 1
+        for impl in members[shift:] + members[:shift]:
             if status.setdefault(impl, {"status": OK})["status"] != OK or impl in failures:
                 on_worker_done(impl)
                 continue
@@ -108,9 +113,10 @@ def run(
 def rounds(suite: ModuleType, params: dict, implementations: list[str], cases: list[str],
            labels: dict[str, str]) -> list[dict[str, list[str]]]:
     """The worker processes :func:`run` starts, round by round: per round, implementation → its
-    cases. ``params["processes"]`` rounds measure every case; when the suite has a ``headline``
-    rule and ``params["headline_processes"]`` is larger, the rounds after those measure only the
-    headline cases, up to that many processes in all, on the implementations that have any.
+    cases. ``params["processes"]`` passes measure every case; when the suite has a ``headline``
+    rule and ``params["headline_processes"]`` is larger, rounds measuring only the headline cases,
+    on the implementations that have any, follow each pass (spread evenly over the passes, so that
+    they sample the machine across the suite's time) up to that many processes in all.
 
     A suite may also spread an implementation's cases over ``spread(implementation, params)``
     processes per pass (each takes every k-th case), so that a figure taken over many cases (a
@@ -125,14 +131,16 @@ def rounds(suite: ModuleType, params: dict, implementations: list[str], cases: l
               for impl in implementations}
     one_pass = [{impl: c[j] for impl, c in chunks.items() if j < len(c)}
                 for j in range(max(map(len, chunks.values()), default=1))]
-    everything = one_pass * params["processes"]
-    extra = params.get("headline_processes", 0) - params["processes"]
+    passes, extra = params["processes"], max(0, params.get("headline_processes", 0) - params["processes"])
     headline = getattr(suite, "headline", None)
-    if headline is None or extra <= 0:
-        return everything
-    subset = {impl: chosen for impl in implementations
-              if (chosen := [c for c in cases if headline(impl, _label(c, labels))])}
-    return everything + [subset] * extra
+    subset = {} if headline is None else {
+        impl: chosen for impl in implementations if (chosen := [c for c in cases if headline(impl, _label(c, labels))])}
+    out: list[dict[str, list[str]]] = []
+    for p in range(passes):
+        out += one_pass
+        if subset:
+            out += [subset] * (extra // passes + (p < extra % passes))
+    return out
 
 
 def _label(case: str, labels: dict[str, str]) -> str:

@@ -47,10 +47,11 @@ from bridgemark.registry import FLOOR, load
 #: No warm-up sample in full runs: the calibration (≥ 2 × min_sample_ns of calls of the same case,
 #: discarded) warms up, as in the extraction suite (~14 s of the 15 minutes).
 #: ``headline_processes``: the bare call (:data:`HEADLINE_CASES`, the industry table's figures) takes
-#: 8 processes in all, ~28 s more: a bridge's bare call moves by up to 1.8× between processes (cffi_abi
-#: 137 … 258 ns in one run, against a floor that stayed at 50 ns); with 2 processes the median
-#: repeated within 10% in 3 of 7 Python implementations, with 8 in 7 of 7 and the factors in floors
-#: in 6 of 6 (two back-to-back runs of the suite, 2026-11-30).
+#: 8 processes in all, ~25 s more (101 s against 76): a bridge's bare call moves by up to 1.8× between
+#: processes (cffi_abi 135 … 249 ns per process in run 2026-11-30T00-45-11Z); with 2 processes the
+#: median repeated within 10% in 3 of 7 Python implementations (run 2026-11-29T23-45-25Z against
+#: the one before), with 8 in 8 of 8 implementations and the factors in floors in 6 of 6 (two
+#: back-to-back runs of the suite, 2026-11-30).
 PARAMS: dict[str, dict[str, int]] = {
     "full": {"processes": 2, "headline_processes": 8, "warmups": 0, "samples": 3, "min_sample_ns": 10_000_000},
     "quick": {"processes": 2, "warmups": 1, "samples": 3, "min_sample_ns": 2_000_000},

@@ -35,12 +35,13 @@ from bridgemark.corpus import SEED_FILES
 #: six such files cost ~130 s of ~240 with 3.
 #: ``headline_processes``: the seed files (:func:`headline`), whose figures the industry table and
 #: the repeatability section publish, take 8 processes in all on every implementation but the peers
-#: (~25 s more): with 2, their medians repeated within 10% in 7 of 16 cases. ``peer_spread``: a
-#: peer's files are spread over 4 processes per pass (:func:`spread`).
+#: (with ``peer_spread`` ~10 s more: 221 s against 210 … 218): with 2, their medians repeated within
+#: 10% in 7 of 16 cases. ``peer_spread``: a peer's files are spread over 4 processes per pass
+#: (:func:`spread`; full runs only: a quick run has a few files).
 PARAMS: dict[str, dict[str, int]] = {
     "full": {"processes": 2, "headline_processes": 8, "peer_spread": 4, "warmups": 0, "samples": 3, "min_sample_ns": 5_000_000,
              "long_call_ns": 50_000_000, "long_call_samples": 2},
-    "quick": {"processes": 2, "peer_spread": 4, "warmups": 0, "samples": 3, "min_sample_ns": 2_000_000},
+    "quick": {"processes": 2, "warmups": 0, "samples": 3, "min_sample_ns": 2_000_000},
 }
 METHOD = (
     "extract_file(path) in a calibrated loop (loops doubled until one sample lasts ≥ min_sample_ns; the "
