@@ -596,7 +596,7 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
     if previous is None:
         return ["## Repeatability", "", "No earlier run of this machine in `results/` to compare with.", ""]
     prev = Run(previous)
-    rows, counts = [], {"absolute": [0, 0], "paired": [0, 0]}
+    rows, counts, machine = [], {"absolute": [0, 0], "paired": [0, 0]}, []
 
     def add(kind: str, figure: str, impl: str, before: float, now: float, fmt: Callable[[float], str]) -> None:
         ratio = now / before
@@ -604,6 +604,8 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
         counts[kind][0] += ok
         counts[kind][1] += 1
         rows.append([figure, impl, fmt(before), fmt(now), f"{ratio:.3f}", "yes" if ok else "no"])
+        if kind == "absolute" and impl == "direct_rust":
+            machine.append(ratio)
 
     for suite, case in [("calls", "noop")] + [("extraction", f) for f in SEED_FILES]:
         for impl in run.bridges:
@@ -632,6 +634,9 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
         add("paired", f"extract / inflate only, `{INFLATE_GOAL[0]}`", "direct_rust", before["ratio"], now["ratio"],
             lambda v: f"{v:.3f}×")
     summary = "; ".join(f"{ok} of {n} {kind} figures repeat" for kind, (ok, n) in counts.items() if n)
+    if machine:  # no bridge, no interpreter: the machine's own speed between the two runs
+        summary += (f"; the machine itself (direct_rust's absolute figures, no bridge) moved by "
+                    f"{min(machine):.3f} … {max(machine):.3f}")
     return ["## Repeatability", "",
             f"This run against `{previous['run_id']}` (same host): figure now / figure then, goal within "
             f"±{REPEAT_TOLERANCE:.0%}; {summary}. A worker process runs in one of several speed states of this VM "

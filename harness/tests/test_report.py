@@ -292,6 +292,7 @@ def test_repeatability_counts_paired_factors_apart_from_absolute_times():
 
     # The machine ran 50% slower: the absolute median moves, the paired factor 1.10× → 1.12× does not.
     text = "\n".join(report.section_repeatability(report.Run(run(12.0, 150e3)), run(10.0, 100e3)))
+    assert "the machine itself (direct_rust's absolute figures, no bridge) moved by 1.000 … 1.000" in text
     assert "4 of 4 paired figures repeat" in text  # and pyo3, ctypes, pure_python in C-API floors
     assert f"| extraction `{report.SEED_FILES[0]}` / in-process Rust | pyo3 | 1.100× | 1.120× | 1.018 | yes |" in text
 
