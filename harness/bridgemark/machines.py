@@ -71,17 +71,6 @@ def _coefficient(impl: str, name: str, scale: float, unit: str) -> Callable[[dic
     return cell
 
 
-def _processes(document: dict[str, Any]) -> str:
-    """``calls 8 / 2, extraction 8 / 2``: worker processes of the calls and extraction suites'
-    headline cases (the figures below) and of their other cases, in that run."""
-    said = []
-    for name in ("calls", "extraction"):
-        p = document["suites"].get(name, {}).get("params", {})
-        if "processes" in p:
-            said.append(f"{name} {max(p['processes'], p.get('headline_processes', 0))} / {p['processes']}")
-    return ", ".join(said) or report.DASH
-
-
 def rows(documents: list[dict[str, Any]]) -> list[tuple[str, Callable[[dict[str, Any]], str]]]:
     """The table's rows: (label, cell function of one document). Environment first, then the
     bare call per implementation, in ns and in C-API floors, the extraction medians on the seed files, and the cost
@@ -96,7 +85,7 @@ def rows(documents: list[dict[str, Any]]) -> list[tuple[str, Callable[[dict[str,
         ("Python", env("python")),
         ("load average (1 min, start → end)", lambda d: f"{d['environment']['load_average_1_5_15_min_start'][0]} → "
                                                          f"{d['environment']['load_average_1_5_15_min_end'][0]}"),
-        ("worker processes: headline cases / other cases", _processes),
+        ("worker processes (calls, extraction)", lambda d: report.worker_processes(report.Run(d))),
     ]
     impls = list(dict.fromkeys(i for d in documents for i in d["implementations"]))
     for impl in impls:

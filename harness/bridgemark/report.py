@@ -650,28 +650,27 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
             table(["figure", "implementation", "previous", "this run", "ratio", f"within ±{REPEAT_TOLERANCE:.0%}"], rows), ""]
 
 
+def worker_processes(run: Run) -> str:
+    """``calls 8 (other cases 2); extraction 8 (other cases 2), a peer's files spread over 4 per pass``:
+    worker processes of the calls and extraction suites' headline cases (``params.headline_processes``,
+    or ``processes`` when there are no more) and of their other cases, in that run; ``—`` without them."""
+    said = []
+    for name in ("calls", "extraction"):
+        p = (run.suite(name) or {}).get("params", {})
+        if "processes" in p:
+            n = max(p["processes"], p.get("headline_processes", 0))
+            said.append(f"{name} {n}" + (f" (other cases {p['processes']})" if n > p["processes"] else "")
+                        + (f", a peer's files spread over {p['peer_spread']} per pass" if "peer_spread" in p else ""))
+    return "; ".join(said) or DASH
+
+
 def _headline_processes(run: Run, prev: Run) -> str:
-    """The clause on how many worker processes the calls and extraction suites gave their headline
-    cases (``params.headline_processes``) and a peer's files (``params.peer_spread``), with the
-    previous run's counts when they differ; ``""`` when neither run had more for them than the rest."""
-
-    def counts(r: Run) -> str:
-        said = []
-        for name in ("calls", "extraction"):
-            p = (r.suite(name) or {}).get("params", {})
-            n = max(p.get("headline_processes", 0), p.get("processes", 0))
-            if n:
-                said.append(f"{name} {n}" + (f" (other cases {p['processes']})" if n > p["processes"] else "")
-                            + (f", a peer's files spread over {p['peer_spread']} per pass" if "peer_spread" in p else ""))
-        return "; ".join(said)
-
-    def more(r: Run) -> bool:
-        return any((r.suite(name) or {}).get("params", {}).get("headline_processes", 0)
-                   > (r.suite(name) or {}).get("params", {}).get("processes", 0) for name in ("calls", "extraction"))
-
-    if not (more(run) or more(prev)):
+    """The clause on how many worker processes the headline cases took (:func:`worker_processes`),
+    with the previous run's counts when they differ; ``""`` when neither run gave them more than
+    the rest."""
+    now, before = worker_processes(run), worker_processes(prev)
+    if "other cases" not in now + before:
         return ""
-    now, before = counts(run), counts(prev)
     return (f": so the headline cases (the bare call; the seed files, peers excepted) take more processes — "
             f"{now}" + ("" if before == now else f"; in the previous run: {before}"))
 

@@ -368,7 +368,7 @@ def test_report_merges_the_newest_run_of_each_machine_one_column_each(tmp_path):
     assert rows["calls `noop`: capi"] == ["—", "—"]  # not built on either machine
     # The factor does not move with the machine's speed (every ns figure was scaled 2×).
     assert rows["calls `noop` in C-API floors (paired): pyo3"] == ["1.1× [1.1, 1.1]"] * 2
-    assert rows["worker processes: headline cases / other cases"] == ["calls 2 / 2, extraction 2 / 2"] * 2
+    assert rows["worker processes (calls, extraction)"] == ["calls 2; extraction 2"] * 2
 
 
 def test_one_machine_gives_no_merged_table(tmp_path):
