@@ -140,7 +140,7 @@ def compare(args: argparse.Namespace) -> Path:
     if "calls" in results:
         document["cost_model"] = costmodel.build(
             results["calls"]["records"], results.get("extraction", {}).get("records", []), BRIDGES,
-            results.get("interleave", {}).get("records", []))
+            results.get("interleave", {}).get("records", []), results.get("conversion", {}).get("records", []))
     (run_id_dir / "compare.json").write_text(dumps(document) + "\n")
     report.write(document, args.out / "REPORT.md")
     print(f"{run_id_dir / 'compare.json'}\n{args.out / 'REPORT.md'}  ({document['wall_time_s']} s)")

@@ -51,9 +51,11 @@ PREDICT_METHOD = (
     "(measured on that bridge's own result), plus, for the bytes of strings of a non-ASCII storage kind "
     "(PEP 393: a str is stored by its largest code point), (per_byte of `echo` in that kind's alphabet − "
     "per_byte of ASCII `echo`) · those bytes, plus what the core itself costs more right after that "
-    "bridge's call than in a tight loop (interleave suite, same bridge and file; nothing where it was not measured); 95% CI of the prediction = ± t(0.975, n−p) · √(xᵀ Σ x) "
+    "bridge's call than in a tight loop (interleave suite) and what the bridge's result conversion costs more "
+    "right after the core than back to back (conversion suite), both on the same bridge and file (nothing where "
+    "not measured); 95% CI of the prediction = ± t(0.975, n−p) · √(xᵀ Σ x) "
     "(uncertainty of the fitted mean, Σ = the coefficients' covariance), the kind terms' slope intervals "
-    "and the interleave interval added in quadrature; measured = the extraction suite's paired overhead with its bootstrap CI; agree = "
+    "and the interleave and conversion intervals added in quadrature; measured = the extraction suite's paired overhead with its bootstrap CI; agree = "
     "the two intervals overlap"
 )
 
@@ -305,8 +307,13 @@ def _kind_correction(by_kind: dict[str, int], alphabets: dict[str, Fit]) -> tupl
     return ns, var**0.5
 
 
+#: Terms measured on the documents themselves and added to a bridge's prediction (no probe sees
+#: them, the probes doing no core work): the suites whose records carry them as ``{suite}_ns``.
+MEASURED_TERMS: tuple[str, ...] = ("interleave", "conversion")
+
+
 def build(calls: list[dict], extraction: list[dict], bridges: Sequence[str],
-          interleave: Sequence[dict] = ()) -> dict[str, Any]:
+          interleave: Sequence[dict] = (), conversion: Sequence[dict] = ()) -> dict[str, Any]:
     """The ``cost_model`` object of compare.json from the calls and extraction records.
 
     Args:
@@ -317,16 +324,20 @@ def build(calls: list[dict], extraction: list[dict], bridges: Sequence[str],
         interleave: interleave-suite records (``interleave_ns`` + ci95 per bridge and file): what
             the core itself costs more per call right after that bridge's call than in a tight
             loop, added to that bridge's prediction for that file (no probe sees it).
+        conversion: conversion-suite records (``conversion_ns`` + ci95 per bridge and file): what
+            the bridge's result conversion costs more right after the core than back to back,
+            added likewise.
     Returns:
         ``{"method", "predict_method", "terms", "fits": {bridge: {n_points, fixed_ns, per_byte_ns,
         per_object_ns (+ ci95), "points": [case…], "faulting_points": {case: faults per call above
         direct Rust} (left out of this and the alphabet fits)}}, "echo_per_byte": {bridge: {alphabet:
         {per_byte_ns (+ ci95), fixed_ns (+ ci95), n_points}}}, "predictions": [{implementation,
-        case, marshalled_bytes, marshalled_objects, non_ascii_correction_ns, interleave_ns,
-        predicted_ns (+ ci95), measured_ns (+ ci95), agree}]}``; a bridge with too few points is left out of ``fits``.
+        case, marshalled_bytes, marshalled_objects, non_ascii_correction_ns, interleave_ns, conversion_ns
+        (``None`` where not measured), predicted_ns (+ ci95), measured_ns (+ ci95), agree}]}``; a bridge with too few points is left out of ``fits``.
     """
     names = [n for n, _, _ in TERMS]
-    core_extra = {(r["implementation"], r["case"]): r for r in interleave if r.get("interleave_ns") is not None}
+    measured = {name: {(r["implementation"], r["case"]): r for r in records if r.get(f"{name}_ns") is not None}
+                for name, records in zip(MEASURED_TERMS, (interleave, conversion))}
     fits: dict[str, Any] = {}
     per_alphabet: dict[str, Any] = {}
     predictions: list[dict] = []
@@ -344,19 +355,19 @@ def build(calls: list[dict], extraction: list[dict], bridges: Sequence[str],
             for r in _sized_overheads(extraction, bridge):
                 value, low, high = f.predict(_regressors(r, names))
                 kind_ns, kind_half = _kind_correction(r.get("marshalled_bytes_by_kind", {}), alphabets)
-                core = core_extra.get((bridge, r["case"]), {})
-                core_ns = core.get("interleave_ns", 0.0)
-                core_half = _half_width(core, "interleave")
-                value += kind_ns + core_ns
+                terms = {name: recs.get((bridge, r["case"])) for name, recs in measured.items()}
+                value += kind_ns + sum(t[f"{name}_ns"] for name, t in terms.items() if t)
                 if low is not None and high is not None:
-                    half = ((high - low) ** 2 / 4 + kind_half**2 + core_half**2) ** 0.5
+                    half = ((high - low) ** 2 / 4 + kind_half**2
+                            + sum(_half_width(t, name) ** 2 for name, t in terms.items() if t)) ** 0.5
                     low, high = value - half, value + half
                 agree = None if low is None or r.get("overhead_ci95_low_ns") is None else (
                     low <= r["overhead_ci95_high_ns"] and r["overhead_ci95_low_ns"] <= high)
                 predictions.append({
                     "implementation": bridge, "case": r["case"],
                     "marshalled_bytes": r["marshalled_bytes"], "marshalled_objects": r["marshalled_objects"],
-                    "non_ascii_correction_ns": kind_ns, "interleave_ns": core_ns if core else None,
+                    "non_ascii_correction_ns": kind_ns,
+                    **{f"{name}_ns": t[f"{name}_ns"] if t else None for name, t in terms.items()},
                     "predicted_ns": value, "predicted_ci95_low_ns": low, "predicted_ci95_high_ns": high,
                     "measured_ns": r["overhead_ns"], "measured_ci95_low_ns": r.get("overhead_ci95_low_ns"),
                     "measured_ci95_high_ns": r.get("overhead_ci95_high_ns"), "agree": agree})

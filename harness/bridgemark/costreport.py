@@ -29,10 +29,12 @@ OVERHEAD_PCT = (
     "works. A small document takes the core tens of µs, so the fixed part alone is a large %; a big "
     "document takes it milliseconds, so the same fixed part is a small % — but the per-byte and "
     "per-object parts grow with the text returned, so the % settles at the ratio of per-byte conversion "
-    "to per-byte extraction rather than at zero. A fourth part is not the bridge's code at all: between two "
-    "calls the bridge converts and frees a result and the interpreter runs, so the core finds its caches and "
-    "branch predictors colder than in a tight Rust loop and itself takes longer (measured per bridge below, "
-    "*The core after a bridge's call*). Compare bridges on the same file, never a % across files; the model "
+    "to per-byte extraction rather than at zero. Two more parts come from the interleaving of both sides, "
+    "not from either side's code alone: between two calls the bridge converts and frees a result and the "
+    "interpreter runs, so the core finds its caches and branch predictors colder than in a tight Rust loop and "
+    "itself takes longer (measured per bridge below, *The core after a bridge's call*); and right after the "
+    "core, the bridge's conversion finds its own code colder than a probe converting back to back (*The "
+    "bridge's conversion after the core*). Compare bridges on the same file, never a % across files; the model "
     "below gives the cost in ns from the probes and that measurement and is checked against every real document."
 )
 def _headline(files: list[str]) -> list[str]:
@@ -148,7 +150,7 @@ def section_cost_model(run: Run) -> list[str]:
                "median measured / predicted"], summary), "",
         "Per document (predicted / measured, ✗: the intervals do not overlap):", "",
         table(["file", "text", "objects"] + list(by_bridge), rows), ""] + _faulting_documents(run, files) \
-        + section_interleave(run) + section_page_faults(run)
+        + section_interleave(run) + section_conversion(run) + section_page_faults(run)
 
 
 def section_interleave(run: Run) -> list[str]:
@@ -161,20 +163,6 @@ def section_interleave(run: Run) -> list[str]:
     if not body or not body["records"]:
         return []
     per_bridge = "max_call_ns" in body["params"]
-    bridges = [b for b in BRIDGES if b in run.implementations and (per_bridge or b == "ctypes")]
-    recs = {(r["implementation"], r["case"]): r for r in body["records"] if "interleave_ns" in r}
-    files = list(dict.fromkeys(f for _, f in recs))
-    rows = [[f"`{f}`"] + [run.cell("interleave", b, f, lambda r: fmt_ns_ci(r, "interleave", sign=True)) for b in bridges]
-            for f in _headline(files)]
-    measured = [b for b in bridges if any(i == b for i, _ in recs)]
-    common = [f for f in files if all((b, f) in recs for b in measured)]
-    if common:
-        rows.append([f"median over the {_files(len(common))} every bridge measured"]
-                    + [fmt_ns(statistics.median(recs[b, f]["interleave_ns"] for f in common), True)
-                       if b in measured else DASH for b in bridges])
-        rows.append(["interval above zero, same files"]
-                    + [f"{sum((recs[b, f].get('interleave_ci95_low_ns') or 0) > 0 for f in common)} of {len(common)}"
-                       if b in measured else DASH for b in bridges])
     skipped = sorted({r["case"] for r in body["records"] if "skipped" in r})
     if not per_bridge:
         prose = ("Run made before the per-bridge measurement: the core called one call at a time from a ctypes "
@@ -183,12 +171,55 @@ def section_interleave(run: Run) -> list[str]:
         prose = ("The bridge's own work between two calls (result conversion, freeing the previous result, the "
                  "interpreter) leaves the caches and branch predictors colder than a tight Rust loop does: the "
                  "core itself takes longer. It is part of the bridge's measured overhead, no probe sees it (the "
-                 "probes do no core work), and the predictions above include it, per bridge."
-                 + (f" Not measured on {_files(len(skipped))} whose one core call takes ≥ "
-                    f"{body['params']['max_call_ns'] / 1e6:g} ms (the effect, µs, is below a sample's noise there)."
-                    if skipped else ""))
+                 "probes do no core work), and the predictions above include it, per bridge." + _skipped(body, skipped))
     title = "The core after a bridge's call" if per_bridge else "The core called one call at a time"
-    return [f"### {title}", "", _method(run, "interleave"), prose, "",
+    return _term_section(run, "interleave", title, prose, [b for b in BRIDGES if per_bridge or b == "ctypes"])
+
+
+def section_conversion(run: Run) -> list[str]:
+    """The conversion suite, as :func:`section_interleave`: per bridge, what its result conversion
+    costs more right after the core than back to back; ``[]`` without the suite."""
+    body = run.suite("conversion")
+    if not body or not body["records"]:
+        return []
+    skipped = sorted({r["case"] for r in body["records"] if "skipped" in r})
+    prose = ("The mirror of the term above: in an extraction the bridge converts the result right after the core "
+             "ran its own code over its own data, so the conversion finds its code and the interpreter's colder than "
+             "the `make_result` probe, which converts back to back. Rust's own building of the probe's result is "
+             "subtracted (in an extraction that is the core's work); the bridge's call entry is in the timed call "
+             "too, where in an extraction it precedes the core, so this is an upper bound by what a cold entry "
+             "costs. The predictions above include it, per bridge." + _skipped(body, skipped))
+    return _term_section(run, "conversion", "The bridge's conversion after the core", prose, list(BRIDGES))
+
+
+def _skipped(body: dict, skipped: list[str]) -> str:
+    """The sentence naming how many files a document term skipped, or ``""``."""
+    if not skipped:
+        return ""
+    return (f" Not measured on {_files(len(skipped))} whose one core call takes ≥ "
+            f"{body['params']['max_call_ns'] / 1e6:g} ms (the effect, µs, is below a sample's noise there).")
+
+
+def _term_section(run: Run, suite: str, title: str, prose: str, shown: list[str]) -> list[str]:
+    """One measured term of the cost model (``{suite}_ns`` per bridge and file): the headline files'
+    figures (a column per bridge of ``shown`` that the run has), the median over the files every
+    bridge measured and how many of those files' intervals lie above zero."""
+    body = run.suite(suite)
+    bridges = [b for b in shown if b in run.implementations]
+    recs = {(r["implementation"], r["case"]): r for r in body["records"] if f"{suite}_ns" in r}
+    files = list(dict.fromkeys(f for _, f in recs))
+    rows = [[f"`{f}`"] + [run.cell(suite, b, f, lambda r: fmt_ns_ci(r, suite, sign=True)) for b in bridges]
+            for f in _headline(files)]
+    measured = [b for b in bridges if any(i == b for i, _ in recs)]
+    common = [f for f in files if all((b, f) in recs for b in measured)]
+    if common:
+        rows.append([f"median over the {_files(len(common))} every bridge measured"]
+                    + [fmt_ns(statistics.median(recs[b, f][f"{suite}_ns"] for f in common), True)
+                       if b in measured else DASH for b in bridges])
+        rows.append(["interval above zero, same files"]
+                    + [f"{sum((recs[b, f].get(f'{suite}_ci95_low_ns') or 0) > 0 for f in common)} of {len(common)}"
+                       if b in measured else DASH for b in bridges])
+    return [f"### {title}", "", _method(run, suite), prose, "",
             table(["file, difference per call [95% CI]"] + bridges, rows), ""]
 
 

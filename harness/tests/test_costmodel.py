@@ -150,6 +150,22 @@ def test_the_cores_cost_after_a_bridges_call_is_added_to_that_bridges_prediction
     assert half_x == pytest.approx((half_y**2 + 1000.0**2) ** 0.5)
 
 
+def test_the_conversions_cost_after_the_core_adds_to_the_prediction_beside_the_cores_cost():
+    calls = _synthetic_calls()
+    docs = [_probe("x.docx", 1000, 16, 0.0), _probe("y.docx", 1000, 16, 0.0)]
+    core = [{"implementation": "pyo3", "case": "x.docx", "interleave_ns": 2000.0, "interleave_ci95_low_ns": 1000.0,
+             "interleave_ci95_high_ns": 3000.0}]
+    conversion = [{"implementation": "pyo3", "case": "x.docx", "conversion_ns": 3000.0,
+                   "conversion_ci95_low_ns": 1000.0, "conversion_ci95_high_ns": 5000.0},
+                  {"implementation": "pyo3", "case": "y.docx", "skipped": "one core call takes 3.0 ms"}]
+    preds = {p["case"]: p for p in costmodel.build(calls, docs, ["pyo3"], core, conversion)["predictions"]}
+    x, y = preds["x.docx"], preds["y.docx"]
+    assert (x["interleave_ns"], x["conversion_ns"], y["conversion_ns"]) == (2000.0, 3000.0, None)
+    assert x["predicted_ns"] == pytest.approx(y["predicted_ns"] + 5000.0)
+    half_x, half_y = (x["predicted_ci95_high_ns"] - x["predicted_ns"]), (y["predicted_ci95_high_ns"] - y["predicted_ns"])
+    assert half_x == pytest.approx((half_y**2 + 1000.0**2 + 2000.0**2) ** 0.5)
+
+
 def test_predicted_vs_measured_renders_per_file_with_disagreement_marked():
     text = "\n".join(costreport.section_cost_model(report.Run(_document())))
     assert "Why \"overhead %\" depends on the work per call" in text
@@ -284,10 +300,10 @@ def test_series_length_reaches_the_minimum_calls_when_it_fits_in_the_time_cap():
     assert memory.chunk_size(1e-3, 200, 25, 50_000, 1_000, 10_000) == 2_000  # fast: max_iterations first
 
 
-def _interleave_document(records: list[dict], params: dict) -> dict:
+def _interleave_document(records: list[dict], params: dict, suite: str = "interleave") -> dict:
     body = {"method": "m.", "params": params, "failures": {}, "records": records}
     implementations = {b: {"status": "ok"} for b in ("pyo3", "ctypes")} | {"pybind11": {"status": "not built"}}
-    return {"implementations": implementations, "suites": {"interleave": body}}
+    return {"implementations": implementations, "suites": {suite: body}}
 
 
 def _interleave_rows(doc: dict) -> tuple[str, dict[str, str]]:
@@ -325,3 +341,21 @@ def test_a_run_from_before_the_per_bridge_interleave_keeps_its_own_label():
     text, rows = _interleave_rows(doc)
     assert "### The core called one call at a time" in text and "added to every bridge's prediction" in text
     assert rows["file, difference per call [95% CI]"].endswith("| ctypes |")
+
+
+def test_the_conversion_after_the_core_renders_a_column_per_bridge_like_the_cores_term():
+    doc = _interleave_document([
+        {"implementation": "pyo3", "case": "kreuzberg/fake.docx", "conversion_ns": 2000.0,
+         "conversion_ci95_low_ns": 1500.0, "conversion_ci95_high_ns": 2500.0, "probe": "make_result:27:0"},
+        {"implementation": "ctypes", "case": "kreuzberg/fake.docx", "conversion_ns": 14000.0,
+         "conversion_ci95_low_ns": -1000.0, "conversion_ci95_high_ns": 20000.0, "probe": "make_result:27:0"},
+        {"implementation": "ctypes", "case": "big.pdf", "skipped": "one core call takes 3.0 ms"}],
+        {"processes": 1, "max_call_ns": 2_000_000}, "conversion")
+    text = "\n".join(costreport.section_conversion(report.Run(doc)))
+    rows = {line.split(" | ")[0].strip("| "): line for line in text.splitlines() if line.startswith("| ")}
+    assert "### The bridge's conversion after the core" in text and "Rust's own building" in text
+    assert rows["file, difference per call [95% CI]"].endswith("| pyo3 | pybind11 | ctypes |")
+    assert rows["`kreuzberg/fake.docx`"] == "| `kreuzberg/fake.docx` | +2 µs [1.5, 2.5] | not built | +14 µs [-1, 20] |"
+    assert rows["interval above zero, same files"].endswith("| 1 of 1 | — | 0 of 1 |")
+    assert "Not measured on 1 file whose one core call takes ≥ 2 ms" in text
+    assert costreport.section_conversion(report.Run(_interleave_document([], {}, "other"))) == []

@@ -10,7 +10,7 @@ import pytest
 
 import bridgemark
 from bridgemark import suites, worker
-from bridgemark.suites import calls, extraction, inflate, interleave, memory, stress
+from bridgemark.suites import calls, conversion, extraction, inflate, interleave, memory, stress
 
 FAST = {"warmups": 1, "samples": 3, "min_sample_ns": 0}
 BAD = "/corpus/broken.docx"
@@ -273,6 +273,49 @@ def test_interleave_pairs_the_core_after_the_bridges_call_with_the_tight_loop(fa
     (rec,) = [r for r in interleave.summarize(raw) if r["case"] == "f.docx"]
     assert (rec["interleave_ns"], rec["interleave_ci95_low_ns"], rec["interleave_ci95_high_ns"]) == (20.0, 20.0, 20.0)
     assert rec["rust_median_ns"] == 100.0 and rec["median_ns"] == 120.0 and "overhead_ns" not in rec
+
+
+def test_conversion_times_make_result_after_the_core_and_back_to_back_and_subtracts_rusts_own(fake, monkeypatch):
+    # A fake clock: the bridge's make_result takes 130 ns right after the core, 100 after itself;
+    # Rust's probe 50 ns after the core, 40 after itself. The bridge's conversion alone: 30 − 10.
+    now, last = [0], ["core"]
+    timed = []  # what ran right before each make_result the clock timed: ("core" | "make")
+
+    def make_result(n_chars, n_tables):
+        now[0] += 130 if last[0] == "core" else 100
+        timed.append(last[0])
+        last[0] = "make"
+        return FakeBridge.make_result(fake, n_chars, n_tables)
+
+    def core(path, loops):
+        if path == BAD:
+            raise bridgemark.CorruptDocumentError("not a zip")
+        last[0] = "core"
+        return 1000 * loops
+
+    def probe(case, loops):
+        ns = 50 if last[0] == "core" else 40
+        last[0] = "probe"
+        return ns
+
+    fake.make_result = make_result
+    monkeypatch.setattr(interleave, "core_timer", lambda: core)
+    monkeypatch.setattr(conversion, "_probe_timer", lambda: probe)
+    monkeypatch.setattr(conversion.time, "perf_counter_ns", lambda: now[0])
+    params = FAST | {"max_call_ns": 2_000, "min_sample_ns": 0}
+    raw = {"pyo3": [conversion.measure(fake, params, ["f.docx", BAD])]}
+    assert raw["pyo3"][0][1] == {"case": BAD, "error": "CorruptDocumentError: not a zip"}
+    rec = raw["pyo3"][0][0]
+    assert rec["probe"] == "make_result:4:0" and rec["samples_ns_per_iter"] == [20, 20, 20] and rec["loops"] == 1
+    (out,) = [r for r in conversion.summarize(raw) if r["case"] == "f.docx"]
+    assert (out["conversion_ns"], out["conversion_ci95_low_ns"], out["rust_ns"]) == (20, 20, 10)
+    assert out["probe"] == "make_result:4:0" and "overhead_ns" not in out and "median_ns" not in out
+
+
+def test_conversion_probe_matches_the_documents_utf8_bytes_and_objects(fake):
+    # The fake's tables are 1 × 1: a list, a row and a cell, 3 objects each.
+    document = bridgemark.ExtractionResult("héllo", "text/plain", {}, [[["a", "b"]], [["c"]], [["d"]]])
+    assert conversion.probe_case(fake, document) == ("make_result:6:3", 6, 3)  # 10 objects more: 3.3 tables
 
 
 def test_interleave_skips_files_whose_one_core_call_exceeds_its_resolution(fake, monkeypatch):

@@ -38,7 +38,7 @@ from bridgemark import worker
 from bridgemark.registry import FLOOR
 
 #: Suite names in run and report order.
-NAMES: tuple[str, ...] = ("extraction", "fidelity", "inflate", "interleave", "calls", "startup", "threads", "memory", "stress", "reliability")
+NAMES: tuple[str, ...] = ("extraction", "fidelity", "inflate", "interleave", "conversion", "calls", "startup", "threads", "memory", "stress", "reliability")
 #: Budget keys the runner reads (:func:`rounds`) and does not pass to the workers.
 RUNNER_PARAMS: tuple[str, ...] = ("processes", "headline_processes", "peer_spread")
 #: Status of an implementation that measured; others are "not built" or "failed".

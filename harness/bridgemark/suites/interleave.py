@@ -64,6 +64,15 @@ def core_timer() -> Callable[[str, int], int]:
     return time_extract_file
 
 
+def skip_reason(timed: Callable[[str, int], int], path: str, max_call_ns: int) -> str | None:
+    """Why ``path`` is not measured, or ``None``: one core call (``timed(path, 1)``, ns) takes
+    ``max_call_ns`` or more, where an effect of µs is below the noise of a sample."""
+    first_ns = timed(path, 1)
+    if first_ns < max_call_ns:
+        return None
+    return f"one core call takes {first_ns / 1e6:.1f} ms (≥ {max_call_ns / 1e6:g} ms: the effect is below the noise)"
+
+
 def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
     """Child side, per file: ``{"case", "loops", "samples_ns_per_iter"`` (after the bridge's call),
     ``"rust_samples_ns_per_iter"`` (tight loop), warm-ups alike}``, ``{"case", "error"}``, or
@@ -81,10 +90,9 @@ def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
     for path in cases:
         try:
             extract(path)
-            first_ns = timed(path, 1)
-            if first_ns >= params["max_call_ns"]:
-                out.append({"case": path, "skipped": f"one core call takes {first_ns / 1e6:.1f} ms "
-                                                     f"(≥ {params['max_call_ns'] / 1e6:g} ms: the effect is below the noise)"})
+            skipped = skip_reason(timed, path, params["max_call_ns"])
+            if skipped:
+                out.append({"case": path, "skipped": skipped})
                 continue
             loops = worker.calibrate_baseline(lambda n, path=path: timed(path, n), params["min_sample_ns"])
         except Exception as exc:  # a file that does not extract is reported, not timed
