@@ -637,7 +637,7 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
     if machine:  # no bridge, no interpreter: the machine's own speed between the two runs
         summary += (f"; the machine itself (direct_rust's absolute figures, no bridge) moved by "
                     f"{min(machine):.3f} … {max(machine):.3f}")
-    return ["## Repeatability", "",
+    return ["## Repeatability", "", _repeat_verdict(*counts["paired"]), "",
             f"This run against `{previous['run_id']}` (same host): figure now / figure then, goal within "
             f"±{REPEAT_TOLERANCE:.0%}; {summary}. A worker process runs in one of several speed states of this VM "
             "for seconds and in one code layout (ASLR), both drawn once, so a median over few processes moves "
@@ -648,6 +648,19 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
             "that slows unlike work unequally (the extractor more than the inflater, ctypes' libffi path more than "
             "the floor's direct call) still moves a factor with the share of samples taken in it.", "",
             table(["figure", "implementation", "previous", "this run", "ratio", f"within ±{REPEAT_TOLERANCE:.0%}"], rows), ""]
+
+
+def _repeat_verdict(ok: int, n: int) -> str:
+    """The goal's verdict line: it is judged on the paired figures (``ok`` of ``n`` within
+    :data:`REPEAT_TOLERANCE`); the absolute ones are context (why: in the line itself)."""
+    if not n:
+        return "**Goal: not judged** — neither run has paired figures."
+    verdict = "met" if ok == n else "not met"
+    return (f"**Goal (every paired figure within ±{REPEAT_TOLERANCE:.0%} of the previous run's): {verdict}, {ok} of "
+            f"{n}.** The paired figures carry what this suite publishes, a bridge's cost against the same work "
+            "without it, measured in the same worker; the absolute times beside them are context: on a shared VM "
+            "they carry the machine's state of the day as well (how far it moved: below), which no number of "
+            "processes within one run cancels.")
 
 
 def worker_processes(run: Run) -> str:

@@ -294,7 +294,11 @@ def test_repeatability_counts_paired_factors_apart_from_absolute_times():
     text = "\n".join(report.section_repeatability(report.Run(run(12.0, 150e3)), run(10.0, 100e3)))
     assert "the machine itself (direct_rust's absolute figures, no bridge) moved by 1.000 … 1.000" in text
     assert "4 of 4 paired figures repeat" in text  # and pyo3, ctypes, pure_python in C-API floors
+    assert "**Goal (every paired figure within ±10% of the previous run's): met, 4 of 4.**" in text
     assert f"| extraction `{report.SEED_FILES[0]}` / in-process Rust | pyo3 | 1.100× | 1.120× | 1.018 | yes |" in text
+    # The paired factor moved 1.10× → 1.30×: the goal fails on it, whatever the absolute times do.
+    text = "\n".join(report.section_repeatability(report.Run(run(30.0, 100e3)), run(10.0, 100e3)))
+    assert "**Goal (every paired figure within ±10% of the previous run's): not met, 3 of 4.**" in text
 
 
 def test_repeatability_counts_the_bare_call_in_floors_as_a_paired_figure():
