@@ -20,9 +20,11 @@ iteration takes four single timings, each right after one untimed call:
 building is the core's work, so Rust's own (after the core − warm) is subtracted: it leaves
 the bridge's part. ``C``: the document's content in UTF-8 bytes; ``T``: the 3 × 3 tables that
 bring the probe's Python objects nearest the document result's (:func:`probe_case`). A sample
-holds ``loops`` iterations and keeps the median over them of the bridge's (after the core −
-warm) − Rust's, so a timer interrupt in one iteration does not move it; the clock's own cost is
-in both timings of a difference and cancels.
+holds ``loops`` iterations and keeps the mean over them of the bridge's (after the core − warm)
+− Rust's: a mean per call, as the extraction suite's samples whose overhead the term helps
+predict (a cold call's rare slow tail counts there too); the median over samples then sets a
+sample hit by an interrupt aside. The clock's own cost is in both timings of a difference and
+cancels.
 """
 
 from __future__ import annotations
@@ -52,8 +54,8 @@ METHOD = (
     "(perf_counter_ns) right after one core extraction of the file (bm_time_extract_file through ctypes) and "
     "right after another make_result(C, T), and the Rust probe make_result:C:T (timed in Rust, bm_time_probe) "
     "likewise; C = the document's content in UTF-8 bytes, T = the 3 × 3 tables that bring the probe's objects "
-    "nearest the document's; a sample = the median over `loops` iterations of the bridge's (after the core − "
-    "warm) − Rust's (the bridge's conversion alone); figure = median over samples, 95% two-stage bootstrap CI "
+    "nearest the document's; a sample = the mean over `loops` iterations of the bridge's (after the core − "
+    "warm) − Rust's (the bridge's conversion alone), per call as the extraction suite's samples; figure = median over samples, 95% two-stage bootstrap CI "
     "(processes, then samples)."
 )
 
@@ -85,8 +87,8 @@ def _probe_timer() -> Callable[[str, int], int]:
 
 def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
     """Child side, per file: ``{"case", "probe", "loops", "samples_ns_per_iter"`` (per sample, the
-    median over its iterations of the bridge's (after the core − warm) − Rust's), ``"rust_ns_per_iter"``
-    (per sample, the median of Rust's (after the core − warm) alone), warm-ups alike``}``,
+    mean over its iterations of the bridge's (after the core − warm) − Rust's), ``"rust_ns_per_iter"``
+    (per sample, the mean of Rust's (after the core − warm) alone), warm-ups alike``}``,
     ``{"case", "error"}``, or ``{"case", "skipped"}`` (as the interleave suite: one core call takes
     ``params["max_call_ns"]`` or more)."""
     core, probe, clock, make = interleave.core_timer(), _probe_timer(), time.perf_counter_ns, bridge.make_result
@@ -125,8 +127,8 @@ def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
         rust: list[float] = []
         for _ in range(params["warmups"] + params["samples"]):
             pairs = [iteration(path, case, n_chars, n_tables) for _ in range(loops)]
-            both.append(statistics.median(b - r for b, r in pairs))
-            rust.append(statistics.median(r for _, r in pairs))
+            both.append(statistics.fmean(b - r for b, r in pairs))
+            rust.append(statistics.fmean(r for _, r in pairs))
         w = params["warmups"]
         out.append({"case": path, "probe": case, "loops": loops,
                     "warmup_ns_per_iter": both[:w], "samples_ns_per_iter": both[w:], "rust_ns_per_iter": rust[w:]})
