@@ -1,4 +1,4 @@
-"""Suite ``conversion``: what a bridge's result conversion costs more right after the core than in a tight loop.
+"""Suite ``conversion``: what a bridge's result conversion costs more right after the core than back to back.
 
 The calls suite's ``make_result`` probe times the bridge converting results back to back:
 every conversion finds the bridge's code, the interpreter's and the allocator's state as the
@@ -55,8 +55,8 @@ METHOD = (
     "right after another make_result(C, T), and the Rust probe make_result:C:T (timed in Rust, bm_time_probe) "
     "likewise; C = the document's content in UTF-8 bytes, T = the 3 × 3 tables that bring the probe's objects "
     "nearest the document's; a sample = the mean over `loops` iterations of the bridge's (after the core − "
-    "warm) − Rust's (the bridge's conversion alone), per call as the extraction suite's samples; figure = median over samples, 95% two-stage bootstrap CI "
-    "(processes, then samples)."
+    "warm) − Rust's (the bridge's conversion alone), per call as the extraction suite's samples; figure = "
+    "median over samples, 95% two-stage bootstrap CI (processes, then samples)."
 )
 
 
