@@ -307,8 +307,9 @@ def _kind_correction(by_kind: dict[str, int], alphabets: dict[str, Fit]) -> tupl
     return ns, var**0.5
 
 
-#: Terms measured on the documents themselves and added to a bridge's prediction (no probe sees
-#: them, the probes doing no core work): the suites whose records carry them as ``{suite}_ns``.
+#: Terms measured on the documents themselves and added to a bridge's prediction: what the core
+#: and the bridge's conversion cost more when they alternate than each does looped on its own (the
+#: probes loop the conversion and do no core work); the suites whose records carry them as ``{suite}_ns``.
 MEASURED_TERMS: tuple[str, ...] = ("interleave", "conversion")
 
 
@@ -337,7 +338,7 @@ def build(calls: list[dict], extraction: list[dict], bridges: Sequence[str],
     """
     names = [n for n, _, _ in TERMS]
     measured = {name: {(r["implementation"], r["case"]): r for r in records if r.get(f"{name}_ns") is not None}
-                for name, records in zip(MEASURED_TERMS, (interleave, conversion))}
+                for name, records in zip(MEASURED_TERMS, (interleave, conversion), strict=True)}
     fits: dict[str, Any] = {}
     per_alphabet: dict[str, Any] = {}
     predictions: list[dict] = []

@@ -654,7 +654,7 @@ def _repeat_verdict(ok: int, n: int) -> str:
     """The goal's verdict line: it is judged on the paired figures (``ok`` of ``n`` within
     :data:`REPEAT_TOLERANCE`); the absolute ones are context (why: in the line itself)."""
     if not n:
-        return "**Goal: not judged** — neither run has paired figures."
+        return "**Goal: not judged** — no paired figure is in both runs."
     verdict = "met" if ok == n else "not met"
     return (f"**Goal (every paired figure within ±{REPEAT_TOLERANCE:.0%} of the previous run's): {verdict}, {ok} of "
             f"{n}.** The paired figures carry what this suite publishes, a bridge's cost against the same work "

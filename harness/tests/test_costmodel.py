@@ -300,7 +300,7 @@ def test_series_length_reaches_the_minimum_calls_when_it_fits_in_the_time_cap():
     assert memory.chunk_size(1e-3, 200, 25, 50_000, 1_000, 10_000) == 2_000  # fast: max_iterations first
 
 
-def _interleave_document(records: list[dict], params: dict, suite: str = "interleave") -> dict:
+def _term_document(records: list[dict], params: dict, suite: str = "interleave") -> dict:
     body = {"method": "m.", "params": params, "failures": {}, "records": records}
     implementations = {b: {"status": "ok"} for b in ("pyo3", "ctypes")} | {"pybind11": {"status": "not built"}}
     return {"implementations": implementations, "suites": {suite: body}}
@@ -317,7 +317,7 @@ def _interleave(impl: str, case: str, ns: float, low: float) -> dict:
 
 
 def test_the_core_after_each_bridges_call_renders_a_column_per_bridge_with_skipped_files_counted():
-    doc = _interleave_document([
+    doc = _term_document([
         _interleave("pyo3", "kreuzberg/fake.docx", 9000.0, 4000.0),
         _interleave("pyo3", "generated/paragraphs-1.docx", 7000.0, -500.0),
         _interleave("ctypes", "kreuzberg/fake.docx", 3000.0, 1000.0),
@@ -336,7 +336,7 @@ def test_the_core_after_each_bridges_call_renders_a_column_per_bridge_with_skipp
 
 
 def test_a_run_from_before_the_per_bridge_interleave_keeps_its_own_label():
-    doc = _interleave_document([_interleave("ctypes", "kreuzberg/fake.docx", 3000.0, 1000.0)],
+    doc = _term_document([_interleave("ctypes", "kreuzberg/fake.docx", 3000.0, 1000.0)],
                                {"processes": 2, "samples": 2})
     text, rows = _interleave_rows(doc)
     assert "### The core called one call at a time" in text and "added to every bridge's prediction" in text
@@ -344,7 +344,7 @@ def test_a_run_from_before_the_per_bridge_interleave_keeps_its_own_label():
 
 
 def test_the_conversion_after_the_core_renders_a_column_per_bridge_like_the_cores_term():
-    doc = _interleave_document([
+    doc = _term_document([
         {"implementation": "pyo3", "case": "kreuzberg/fake.docx", "conversion_ns": 2000.0,
          "conversion_ci95_low_ns": 1500.0, "conversion_ci95_high_ns": 2500.0, "probe": "make_result:27:0"},
         {"implementation": "ctypes", "case": "kreuzberg/fake.docx", "conversion_ns": 14000.0,
@@ -358,4 +358,4 @@ def test_the_conversion_after_the_core_renders_a_column_per_bridge_like_the_core
     assert rows["`kreuzberg/fake.docx`"] == "| `kreuzberg/fake.docx` | +2 µs [1.5, 2.5] | not built | +14 µs [-1, 20] |"
     assert rows["interval above zero, same files"].endswith("| 1 of 1 | — | 0 of 1 |")
     assert "Not measured on 1 file whose one core call takes ≥ 2 ms" in text
-    assert costreport.section_conversion(report.Run(_interleave_document([], {}, "other"))) == []
+    assert costreport.section_conversion(report.Run(_term_document([], {}, "other"))) == []

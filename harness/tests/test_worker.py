@@ -287,9 +287,10 @@ def test_conversion_times_make_result_after_the_core_and_back_to_back_and_subtra
         last[0] = "make"
         return FakeBridge.make_result(fake, n_chars, n_tables)
 
-    def core(path, loops):
+    def core(path, loops):  # untimed by the bridge's clock: it must not fall inside a timed window
         if path == BAD:
             raise bridgemark.CorruptDocumentError("not a zip")
+        now[0] += 1000 * loops
         last[0] = "core"
         return 1000 * loops
 
@@ -307,9 +308,19 @@ def test_conversion_times_make_result_after_the_core_and_back_to_back_and_subtra
     assert raw["pyo3"][0][1] == {"case": BAD, "error": "CorruptDocumentError: not a zip"}
     rec = raw["pyo3"][0][0]
     assert rec["probe"] == "make_result:4:0" and rec["samples_ns_per_iter"] == [20, 20, 20] and rec["loops"] == 1
+    # probe_case's two calls, then per iteration (calibration, warm-up, 3 samples): after the core, after itself.
+    assert timed[2:] == ["core", "make", "make"] * 5
     (out,) = [r for r in conversion.summarize(raw) if r["case"] == "f.docx"]
     assert (out["conversion_ns"], out["conversion_ci95_low_ns"], out["rust_ns"]) == (20, 20, 10)
     assert out["probe"] == "make_result:4:0" and "overhead_ns" not in out and "median_ns" not in out
+
+
+def test_conversion_skips_a_file_of_long_core_calls_before_extracting_it(fake, monkeypatch):
+    monkeypatch.setattr(interleave, "core_timer", lambda: lambda path, loops: 3_000_000 * loops)
+    monkeypatch.setattr(conversion, "_probe_timer", lambda: lambda case, loops: 0)
+    (rec,) = conversion.measure(fake, FAST | {"max_call_ns": 2_000_000}, ["big.pdf"])
+    assert rec == {"case": "big.pdf", "skipped": "one core call takes 3.0 ms (≥ 2 ms: over this suite's budget)"}
+    assert fake.extracted == []
 
 
 def test_conversion_probe_matches_the_documents_utf8_bytes_and_objects(fake):

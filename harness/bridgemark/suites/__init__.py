@@ -258,6 +258,17 @@ def _paired_baseline(rs: list[dict]) -> dict[str, Any]:
     return out
 
 
+def rename_estimate(rec: dict[str, Any], old: str, new: str, units: tuple[str, ...] = ("ns",)) -> dict[str, Any]:
+    """``rec`` with an estimate's fields ``{old}_{unit}`` and ``{old}_ci95_low/high_{unit}`` moved to
+    ``{new}…`` for each of ``units`` (those it has), e.g. a suite storing its paired difference
+    (``overhead_ns``) under the name of what it measures (``interleave_ns``); in place, returned."""
+    for unit in units:
+        for part in ("", "_ci95_low", "_ci95_high"):
+            if f"{old}{part}_{unit}" in rec:
+                rec[f"{new}{part}_{unit}"] = rec.pop(f"{old}{part}_{unit}")
+    return rec
+
+
 def with_overhead(pooled: dict[tuple[str, str], dict[str, Any]], exclude: tuple[str, ...] = ()) -> list[dict]:
     """The records of ``pooled`` (from :func:`pooled_timing`), those of every implementation but
     ``direct_rust`` and ``exclude`` extended with ``overhead_ns``/``overhead_pct`` (+ ci95):

@@ -33,7 +33,7 @@ import statistics
 import time
 from typing import Any, Callable
 
-from bridgemark import suites
+from bridgemark import suites, worker
 from bridgemark.costmodel import result_size
 from bridgemark.registry import BRIDGES
 from bridgemark.suites import interleave
@@ -43,10 +43,11 @@ IMPLEMENTATIONS: tuple[str, ...] = BRIDGES
 #: The four timings of an iteration follow each other within µs, so the process's speed state
 #: cancels in each difference; its code layout (ASLR) does not: cffi_abi on kreuzberg/fake.docx
 #: measured +3.8, +5.2 and +13.1 µs in three processes (trials, 2026-11-30), so 2 processes per
-#: bridge (≈ 50 s each pass over the corpus). 20 samples of ≥ 2 ms: on small DOCX ~10 iterations
-#: per sample, on a 1–2 ms PDF one. Files as the interleave suite (``max_call_ns``).
+#: bridge. 10 samples of ≥ 1 ms: a sample of a small DOCX holds a few iterations, of a 1–2 ms PDF
+#: one (each runs the core twice); 20 samples of ≥ 2 ms took 121 s of run 2026-11-30T02-05-04Z,
+#: this budget about half. Files as the interleave suite (``max_call_ns``), here for the budget.
 PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 2, "warmups": 1, "samples": 20, "min_sample_ns": 2_000_000, "max_call_ns": 2_000_000},
+    "full": {"processes": 2, "warmups": 1, "samples": 10, "min_sample_ns": 1_000_000, "max_call_ns": 2_000_000},
     "quick": {"processes": 1, "warmups": 1, "samples": 4, "min_sample_ns": 1_000_000, "max_call_ns": 2_000_000},
 }
 METHOD = (
@@ -88,9 +89,9 @@ def _probe_timer() -> Callable[[str, int], int]:
 def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
     """Child side, per file: ``{"case", "probe", "loops", "samples_ns_per_iter"`` (per sample, the
     mean over its iterations of the bridge's (after the core − warm) − Rust's), ``"rust_ns_per_iter"``
-    (per sample, the mean of Rust's (after the core − warm) alone), warm-ups alike``}``,
-    ``{"case", "error"}``, or ``{"case", "skipped"}`` (as the interleave suite: one core call takes
-    ``params["max_call_ns"]`` or more)."""
+    (per sample, the mean of Rust's (after the core − warm) alone), ``"warmup_ns_per_iter"``
+    (the former's warm-ups)``}``, ``{"case", "error"}``, or ``{"case", "skipped"}`` (one core call
+    takes ``params["max_call_ns"]`` or more: each iteration runs it twice)."""
     core, probe, clock, make = interleave.core_timer(), _probe_timer(), time.perf_counter_ns, bridge.make_result
 
     def iteration(path: str, case: str, n_chars: int, n_tables: int) -> tuple[int, int]:
@@ -108,49 +109,52 @@ def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
         probe(case, 1)
         return cold - warm, rust_cold - probe(case, 1)
 
+    def block(loops: int, *args: Any) -> int:
+        """ns that ``loops`` iterations take (for the calibration)."""
+        started = clock()
+        for _ in range(loops):
+            iteration(*args)
+        return clock() - started
+
     out = []
     for path in cases:
         try:
-            result = bridge.extract_file(path)
-            skipped = interleave.skip_reason(core, path, params["max_call_ns"])
+            skipped = interleave.skip_reason(core, path, params["max_call_ns"], "over this suite's budget")
             if skipped:
                 out.append({"case": path, "skipped": skipped})
                 continue
-            case, n_chars, n_tables = probe_case(bridge, result)
-            started = clock()
-            iteration(path, case, n_chars, n_tables)
-            loops = max(1, -(-params["min_sample_ns"] // max(clock() - started, 1)))
+            case, n_chars, n_tables = probe_case(bridge, bridge.extract_file(path))
+            args = (path, case, n_chars, n_tables)
+            loops = worker.calibrate_baseline(lambda n: block(n, *args), params["min_sample_ns"])
         except Exception as exc:  # a file that does not extract is reported, not timed
             out.append({"case": path, "error": f"{type(exc).__name__}: {exc}"})
             continue
-        both: list[float] = []
+        differences: list[float] = []
         rust: list[float] = []
         for _ in range(params["warmups"] + params["samples"]):
-            pairs = [iteration(path, case, n_chars, n_tables) for _ in range(loops)]
-            both.append(statistics.fmean(b - r for b, r in pairs))
+            pairs = [iteration(*args) for _ in range(loops)]
+            differences.append(statistics.fmean(b - r for b, r in pairs))
             rust.append(statistics.fmean(r for _, r in pairs))
         w = params["warmups"]
-        out.append({"case": path, "probe": case, "loops": loops,
-                    "warmup_ns_per_iter": both[:w], "samples_ns_per_iter": both[w:], "rust_ns_per_iter": rust[w:]})
+        out.append({"case": path, "probe": case, "loops": loops, "warmup_ns_per_iter": differences[:w],
+                    "samples_ns_per_iter": differences[w:], "rust_ns_per_iter": rust[w:]})
     return out
 
 
 def summarize(raw: dict[str, list[list[dict]]]) -> list[dict]:
     """Parent side, per (bridge, file): ``probe``, ``conversion_ns`` (+ ci95, ``n``): the bridge's
     conversion alone, its (after the core − warm) minus Rust's; and ``rust_ns`` (+ ci95): Rust's
-    own (after the core − warm), the part subtracted."""
+    own (after the core − warm), the part subtracted. Error and skipped records as the workers gave them."""
     from bridgemark import stats
 
-    extra = {(impl, r["case"]): r for impl, processes in raw.items() for records in processes
-             for r in records if "probe" in r}
+    probes = {(impl, r["case"]): r["probe"] for impl, processes in raw.items() for records in processes
+              for r in records if "probe" in r}
     out = []
     for (impl, case), rec in suites.pooled_timing(raw).items():
-        for name in ("", "_ci95_low", "_ci95_high"):
-            if f"median{name}_ns" in rec:
-                rec[f"conversion{name}_ns"] = rec.pop(f"median{name}_ns")
-        if (impl, case) in extra:
-            rec |= {"probe": extra[impl, case]["probe"]} | stats.median_ci(
-                [r["rust_ns_per_iter"] for records in raw[impl] for r in records
-                 if r["case"] == case and "rust_ns_per_iter" in r]).fields("rust", "ns")
+        if "median_ns" in rec:
+            suites.rename_estimate(rec, "median", "conversion")
+            rec |= {"probe": probes[impl, case]} | stats.median_ci(
+                [r["rust_ns_per_iter"] for records in raw[impl] for r in records if r["case"] == case]
+            ).fields("rust", "ns")
         out.append(rec)
     return out

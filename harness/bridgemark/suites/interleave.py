@@ -64,13 +64,17 @@ def core_timer() -> Callable[[str, int], int]:
     return time_extract_file
 
 
-def skip_reason(timed: Callable[[str, int], int], path: str, max_call_ns: int) -> str | None:
+#: Why the interleave suite leaves out files of long core calls (:func:`skip_reason`).
+SKIP_WHY = "the effect is below the noise"
+
+
+def skip_reason(timed: Callable[[str, int], int], path: str, max_call_ns: int, why: str = SKIP_WHY) -> str | None:
     """Why ``path`` is not measured, or ``None``: one core call (``timed(path, 1)``, ns) takes
-    ``max_call_ns`` or more, where an effect of µs is below the noise of a sample."""
+    ``max_call_ns`` or more (the message ends with ``why``)."""
     first_ns = timed(path, 1)
     if first_ns < max_call_ns:
         return None
-    return f"one core call takes {first_ns / 1e6:.1f} ms (≥ {max_call_ns / 1e6:g} ms: the effect is below the noise)"
+    return f"one core call takes {first_ns / 1e6:.1f} ms (≥ {max_call_ns / 1e6:g} ms: {why})"
 
 
 def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
@@ -117,10 +121,6 @@ def summarize(raw: dict[str, list[list[dict]]]) -> list[dict]:
     with their intervals, and ``interleave_ns``/``interleave_pct`` (+ ci95): the paired difference."""
     out = []
     for rec in suites.pooled_timing(raw).values():
-        for unit in ("ns", "pct"):
-            for name in ("", "_ci95_low", "_ci95_high"):
-                if f"overhead{name}_{unit}" in rec:
-                    rec[f"interleave{name}_{unit}"] = rec.pop(f"overhead{name}_{unit}")
-        rec.pop("overhead_method", None)
+        suites.rename_estimate(rec, "overhead", "interleave", ("ns", "pct")).pop("overhead_method", None)
         out.append(rec)
     return out
