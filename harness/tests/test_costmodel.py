@@ -359,3 +359,11 @@ def test_the_conversion_after_the_core_renders_a_column_per_bridge_like_the_core
     assert rows["interval above zero, same files"].endswith("| 1 of 1 | — | 0 of 1 |")
     assert "Not measured on 1 file whose one core call takes ≥ 2 ms" in text
     assert costreport.section_conversion(report.Run(_term_document([], {}, "other"))) == []
+
+
+def test_the_prediction_summary_splits_measured_minus_predicted_by_document_format():
+    preds = [{"case": "a.docx", "measured_ns": 5000.0, "predicted_ns": 8000.0},
+             {"case": "b.DOCX", "measured_ns": 5000.0, "predicted_ns": 6000.0},
+             {"case": "c.pdf", "measured_ns": 20000.0, "predicted_ns": 8000.0}]
+    assert costreport._by_format(preds) == "-2 µs / +12 µs"
+    assert costreport._by_format(preds[:1]) == "-3 µs / —"
