@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from bridgemark import states
 from bridgemark.corpus import SEED_FILES
 from bridgemark.registry import FLOOR, PEERS
 from bridgemark.suites.calls import FLOOR_CASE
@@ -330,6 +331,9 @@ def section_floor(run: Run) -> list[str]:
             ("above the floor, paired", lambda r: fmt_ns_ci(r, "above_floor", sign=True)),
             ("in C-API floors, paired", lambda r: fmt_factor(r, "above_floor")),
             ("n pairs", lambda r: str(r["n"]))]
+    split = floor_states(run)
+    if split is not None:
+        cols.insert(4, ("in floors per state: faster / slower (processes)", lambda r: _by_state(r, split)))
     rows = [[ROLE.get(i, i)] + [run.cell("calls", i, FLOOR_CASE, f) for _, f in cols] for i in impls]
     return ["### The bare call in C-API floors", "",
             "`noop:floor`: each sample of the implementation's `noop` alternates (ABBA) with a sample of the "
@@ -339,8 +343,35 @@ def section_floor(run: Run) -> list[str]:
             "bare call takes tens of ns, and on a shared machine the ns move with its state (frequency, a "
             "neighbour's cache traffic) by up to 2× between processes minutes apart; both calls of a pair move "
             "alike as far as the state slows them alike, so the factor repeats where the ns do not (see "
-            "*Repeatability*). capi's row pairs the floor with itself: 1× within its interval when the pairing is fair.", "",
+            "*Repeatability*). capi's row pairs the floor with itself: 1× within its interval when the pairing is fair."
+            + _states_prose(split), "",
             table(["implementation"] + [h for h, _ in cols], rows), ""]
+
+
+def floor_states(run: Run) -> states.States | None:
+    """The run's two speed states from its ``noop:floor`` records (:func:`bridgemark.states.floor_states`)."""
+    return states.floor_states([r for r in (run.suite("calls") or {"records": []})["records"]
+                                if r["case"] == FLOOR_CASE and "capi_samples_ns_per_iter" in r])
+
+
+def _by_state(record: dict, split: states.States) -> str:
+    """``1.13× (5) / 1.15× (3)``: a ``noop:floor`` record's factor in each state, with its processes."""
+    if "capi_samples_ns_per_iter" not in record:
+        return DASH
+    per = states.factor_by_state(record, split)
+    return " / ".join(f"{per[s][0]:.3g}× ({per[s][1]})" if s in per else DASH for s in states.STATES)
+
+
+def _states_prose(split: states.States | None) -> str:
+    """The sentence on the run's speed states (``""`` when its processes form one)."""
+    if split is None:
+        return ""
+    return (f" The worker processes fall into two speed states of the machine by the floor's own median: "
+            f"{split.n_faster} faster (mean {fmt_ns(split.faster_ns)}) and {split.n_slower} slower (mean "
+            f"{fmt_ns(split.slower_ns)}), split at {fmt_ns(split.threshold_ns)} (Otsu's two-class split over "
+            "every implementation's processes). A state does not slow unlike calls alike, so a factor differs "
+            "between states and the pooled one moves with the share of processes in each; *Repeatability* "
+            "compares the factor within a state.")
 
 
 def section_process(run: Run) -> list[str]:
@@ -588,7 +619,8 @@ REPEAT_TOLERANCE = 0.10
 def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str]:
     """Ratio newest / previous run for every headline figure: noop per bridge and the seed
     files' extraction medians per implementation (absolute times), and the paired factors:
-    noop per bridge in C-API floors (``1 + above_floor_pct / 100``, the floor itself left out),
+    noop per bridge in C-API floors (``1 + above_floor_pct / 100``, the floor itself left out;
+    within each speed state both runs gave enough of its processes, :func:`_same_state_factors`),
     the seed files' extraction per bridge / the core's own loop in the same process
     (``1 + overhead_pct / 100``), the peers' ratios to bridgemark and the core's time against
     inflating alone (:data:`INFLATE_GOAL`'s file), counted apart: an absolute time carries the machine's state
@@ -612,9 +644,16 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
             now, before = run._records.get((suite, impl, case)), prev._records.get((suite, impl, case))
             if now and before and "median_ns" in now and "median_ns" in before:
                 add("absolute", f"{suite} `{case}`", impl, before["median_ns"], now["median_ns"], fmt_ns)
+    splits = floor_states(run), floor_states(prev)
     for impl in run.bridges:
         now, before = run._records.get(("calls", impl, FLOOR_CASE)), prev._records.get(("calls", impl, FLOOR_CASE))
-        if impl != FLOOR and all(r and "above_floor_pct" in r for r in (now, before)):
+        if impl == FLOOR or not all(r and "above_floor_pct" in r for r in (now, before)):
+            continue
+        same_state = _same_state_factors(now, before, *splits)
+        for state, factor_before, factor_now in same_state:
+            add("paired", f"calls `noop` / C-API floor's `noop`, {state} state", impl, factor_before, factor_now,
+                lambda v: f"{v:.3f}×")
+        if not same_state:
             add("paired", "calls `noop` / C-API floor's `noop`", impl, 1 + before["above_floor_pct"] / 100,
                 1 + now["above_floor_pct"] / 100, lambda v: f"{v:.3f}×")
     for case in SEED_FILES:
@@ -641,13 +680,38 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
             f"This run against `{previous['run_id']}` (same host): figure now / figure then, goal within "
             f"±{REPEAT_TOLERANCE:.0%}; {summary}. A worker process runs in one of several speed states of this VM "
             "for seconds and in one code layout (ASLR), both drawn once, so a median over few processes moves "
-            f"with the share of them in each{_headline_processes(run, prev)}. Absolute times carry the machine's "
+            f"with the share of them in each{_headline_processes(run, prev)}.{_states_clause(*splits)} "
+            "Absolute times carry the machine's "
             "state of the day; a paired factor (a bridge's time / the C-API "
             "floor's bare call or the core's own loop in the same worker, sample for sample; a peer's or the "
             "inflater's time likewise) cancels it as far as a state slows both sides of a pair alike: a state "
             "that slows unlike work unequally (the extractor more than the inflater, ctypes' libffi path more than "
             "the floor's direct call) still moves a factor with the share of samples taken in it.", "",
             table(["figure", "implementation", "previous", "this run", "ratio", f"within ±{REPEAT_TOLERANCE:.0%}"], rows), ""]
+
+
+def _states_clause(split_now: states.States | None, split_before: states.States | None) -> str:
+    """The sentence saying how the bare call in floors is compared: within a speed state, with each
+    run's share of processes in the faster one; ``""`` unless both runs split into two states."""
+    if split_now is None or split_before is None:
+        return ""
+    share = [f"{s.n_faster} of {s.n_faster + s.n_slower}" for s in (split_now, split_before)]
+    return (f" The bare call in C-API floors differs between the machine's two speed states (*The bare call in "
+            f"C-API floors*), and the processes in the faster one were {share[0]} in this run, {share[1]} in the "
+            f"previous: it is compared within each state where both runs have at least {states.MIN_PROCESSES} of "
+            "its processes, pooled where no state has.")
+
+
+def _same_state_factors(now: dict, before: dict, split_now: states.States | None,
+                        split_before: states.States | None) -> list[tuple[str, float, float]]:
+    """``[(state, factor before, factor now)]``: a bridge's bare call in floors within each speed
+    state that both runs split off and gave at least :data:`bridgemark.states.MIN_PROCESSES` of
+    its processes; ``[]`` when none (the pooled factor is compared instead)."""
+    if split_now is None or split_before is None or not all("capi_samples_ns_per_iter" in r for r in (now, before)):
+        return []
+    per_now, per_before = states.factor_by_state(now, split_now), states.factor_by_state(before, split_before)
+    return [(s, per_before[s][0], per_now[s][0]) for s in states.STATES
+            if min(per_now.get(s, (0, 0))[1], per_before.get(s, (0, 0))[1]) >= states.MIN_PROCESSES]
 
 
 def _repeat_verdict(ok: int, n: int) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import bridgemark
-from bridgemark import cli, report
+from bridgemark import cli, report, states
 from bridgemark.suites.calls import FLOOR_CASE
 
 FIXTURE = Path(__file__).parent / "fixtures" / "compare_v1.json"
@@ -58,9 +58,10 @@ def test_the_floor_table_gives_every_bridge_in_ns_and_in_floors_and_omits_direct
     floor = _section(report.render(document), "Bare-call costs").split("### The bare call in C-API floors")[1]
     rows = _rows(floor)
     assert list(rows) == ["capi (floor)", "pyo3", "pybind11", "cffi_api", "cffi_abi", "ctypes", "pure_python"]
-    assert rows["capi (floor)"] == ["not built"] * 5
+    assert rows["capi (floor)"] == ["not built"] * 6
     assert rows["cffi_api"][0] == "failed"
-    assert rows["ctypes"][2:] == ["+126 ns [100, 152]", "3× [3, 3]", "6"]
+    # The fixture's two processes per implementation have floors 1.5× apart: one in each state.
+    assert rows["ctypes"][2:] == ["+126 ns [100, 152]", "3× [3, 3]", "3× (1) / 3× (1)", "6"]
     assert rows["ctypes"][1] == "63 ns [50.2, 76.1]"  # the floor's noop in ctypes's workers
 
 
@@ -404,3 +405,49 @@ def test_repeatability_says_how_many_processes_headline_cases_took_only_when_mor
     text = "\n".join(report.section_repeatability(report.Run(doc), before))
     assert "take more processes — calls 8 (other cases 2); extraction " in text
     assert "in the previous run: calls 2; extraction " in text
+
+
+# --------------------------------------------------------------------------- speed states
+
+
+def _floor_record(impl: str, floors: list[float], factors: list[float]) -> dict:
+    """A noop:floor record with one process per floor median (3 pairs each) and its factor."""
+    return {"implementation": impl, "case": FLOOR_CASE, "above_floor_pct": 0.0, "above_floor_ns": 0.0,
+            "median_ns": 100.0, "capi_median_ns": 40.0, "n": 3 * len(floors),
+            "capi_samples_ns_per_iter": [[f] * 3 for f in floors],
+            "samples_ns_per_iter": [[f * k] * 3 for f, k in zip(floors, factors)]}
+
+
+def test_otsu_splits_two_clusters_of_floor_medians_and_not_one():
+    assert states.two_class_split([33, 34, 35, 50, 51, 52])[:2] == (42.5, 34)
+    faster = states.floor_states([_floor_record("pyo3", [33, 34, 35, 50, 51, 52], [1.0] * 6)])
+    assert (faster.threshold_ns, faster.n_faster, faster.n_slower, faster.state(40)) == (42.5, 3, 3, "faster")
+    assert states.floor_states([_floor_record("pyo3", [48, 49, 50, 51, 52], [1.0] * 5)]) is None  # 1.06 apart
+    assert states.two_class_split([40.0, 40.0]) is None
+
+
+def test_a_factor_is_taken_per_state_with_its_processes():
+    split = states.floor_states([_floor_record("capi", [33, 34, 50, 51], [1.0] * 4)])
+    per = states.factor_by_state(_floor_record("cffi_abi", [33, 50, 51], [4.0, 4.8, 4.8]), split)
+    assert per == {"faster": (pytest.approx(4.0), 1), "slower": (pytest.approx(4.8), 2)}
+
+
+def test_repeatability_compares_the_bare_call_in_floors_within_a_state_when_the_share_of_states_moved():
+    def run(floors: list[float], factors: list[float]) -> dict:
+        doc = json.loads(FIXTURE.read_text())
+        doc["suites"]["calls"]["records"] = [
+            r for r in doc["suites"]["calls"]["records"] if r["case"] != FLOOR_CASE] + [
+            _floor_record("capi", floors, [1.0] * len(floors)), _floor_record("ctypes", floors, factors)]
+        return doc
+
+    # Before: 1 of 4 processes in the faster state (4.0×), 3 in the slower (4.8×); now 3 of 4 faster.
+    before, now = run([33, 50, 51, 52], [4.0, 4.8, 4.8, 4.8]), run([33, 34, 35, 51], [4.0, 4.0, 4.0, 4.8])
+    text = "\n".join(report.section_repeatability(report.Run(now), before))
+    # The slower state has 3 and 1 processes, the faster 1 and 3: neither state can be compared,
+    # so the pooled factor is; with 3 in the slower state in both runs it is compared there.
+    assert "| calls `noop` / C-API floor's `noop` | ctypes |" in text
+    now = run([33, 50, 51, 52], [4.0, 4.7, 4.7, 4.7])
+    text = "\n".join(report.section_repeatability(report.Run(now), before))
+    assert "| calls `noop` / C-API floor's `noop`, slower state | ctypes | 4.800× | 4.700× | 0.979 | yes |" in text
+    floor = "\n".join(report.section_floor(report.Run(now)))
+    assert "2 faster (mean 33 ns) and 6 slower" in floor and "| 4× (1) / 4.7× (3) |" in floor
