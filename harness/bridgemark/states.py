@@ -7,8 +7,8 @@ not slow unlike work alike: cffi_abi's bare call is 3.9–4.2 floors in the fast
 4.5–4.8 in the slower. A factor pooled over a run's processes therefore moves with the share
 of them that drew each state (13 of 56 processes in the faster state in 01-26, 27 of 56 in
 02-26), while the factor within one state repeats between runs: the slower state's, in the
-runs 2026-11-30T00-45-11Z, 01-16-16Z, 01-26-18Z and 02-26-10Z, lies within 7% (largest /
-smallest) for every bridge.
+six runs 2026-11-30T00-45-11Z, 01-16-16Z, 01-26-18Z, 02-26-10Z, 02-51-11Z and 03-09-51Z, lies
+within 7% (largest / smallest) for every bridge.
 
 :func:`floor_states` splits the processes of a run into the two states by their floor medians
 (Otsu's two-class split of those medians), and :func:`factor_by_state` gives a bridge's factor
