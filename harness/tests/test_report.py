@@ -384,13 +384,15 @@ def test_one_machine_gives_no_merged_table(tmp_path):
 
 
 def test_compare_json_text_is_the_same_json_with_one_record_a_line():
-    from bridgemark.cli import dumps
+    from bridgemark.cli import _rounded, dumps
 
     doc = json.loads(FIXTURE.read_text())
     text = dumps(doc)
-    assert json.loads(text) == doc
-    first = doc["suites"]["extraction"]["records"][0]  # depth 4: one compact line, indented 4
+    assert json.loads(text) == _rounded(doc)
+    first = _rounded(doc["suites"]["extraction"]["records"][0])  # depth 4: one compact line, indented 4
     assert "    " + json.dumps(first, separators=(",", ":")) + "," in text.splitlines()
+    value = {"records": [{"median_ns": 4406.123456789, "samples": [1.23456789e-3, 2, None, "x"]}]}
+    assert json.loads(dumps(value)) == {"records": [{"median_ns": 4406.12, "samples": [0.00123457, 2, None, "x"]}]}
     with pytest.raises(ValueError):
         dumps({"x": [float("nan")]})
 

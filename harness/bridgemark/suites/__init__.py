@@ -258,14 +258,15 @@ def _paired_baseline(rs: list[dict]) -> dict[str, Any]:
     return out
 
 
-def rename_estimate(rec: dict[str, Any], old: str, new: str, units: tuple[str, ...] = ("ns",)) -> dict[str, Any]:
-    """``rec`` with an estimate's fields ``{old}_{unit}`` and ``{old}_ci95_low/high_{unit}`` moved to
-    ``{new}…`` for each of ``units`` (those it has), e.g. a suite storing its paired difference
-    (``overhead_ns``) under the name of what it measures (``interleave_ns``); in place, returned."""
-    for unit in units:
-        for part in ("", "_ci95_low", "_ci95_high"):
-            if f"{old}{part}_{unit}" in rec:
-                rec[f"{new}{part}_{unit}"] = rec.pop(f"{old}{part}_{unit}")
+def rename_estimate(rec: dict[str, Any], old: str, new: str) -> dict[str, Any]:
+    """``rec`` with an estimate's fields ``{old}_ns`` and ``{old}_ci95_low/high_ns`` moved to
+    ``{new}…``, and ``{old}…_pct`` dropped: a suite storing its paired difference (``overhead_ns``)
+    under the name of what it measures (``interleave_ns``), in ns only (a % of a tight loop or of
+    a near-zero Rust difference means nothing there); in place, returned."""
+    for part in ("", "_ci95_low", "_ci95_high"):
+        if f"{old}{part}_ns" in rec:
+            rec[f"{new}{part}_ns"] = rec.pop(f"{old}{part}_ns")
+        rec.pop(f"{old}{part}_pct", None)
     return rec
 
 

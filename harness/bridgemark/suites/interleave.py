@@ -118,9 +118,9 @@ def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
 
 def summarize(raw: dict[str, list[list[dict]]]) -> list[dict]:
     """Parent side, per (bridge, file): ``median_ns`` (after the bridge's call) and ``rust_median_ns`` (tight loop)
-    with their intervals, and ``interleave_ns``/``interleave_pct`` (+ ci95): the paired difference."""
+    with their intervals, and ``interleave_ns`` (+ ci95): the paired difference."""
     out = []
     for rec in suites.pooled_timing(raw).values():
-        suites.rename_estimate(rec, "overhead", "interleave", ("ns", "pct")).pop("overhead_method", None)
+        suites.rename_estimate(rec, "overhead", "interleave").pop("overhead_method", None)
         out.append(rec)
     return out
