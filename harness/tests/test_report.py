@@ -182,16 +182,17 @@ def _peer(impl: str, case: str, ratio: float) -> dict:
                                                  "pyo3_samples_ns_per_iter": [[100.0] * 2]}
 
 
-def test_peer_ratios_are_medians_over_files_of_per_file_ratios():
+def test_peer_ratios_are_geometric_means_and_medians_over_files_of_per_file_ratios():
     from bridgemark.suites.extraction import peer_ratios
 
     pooled = {(i, c): _peer(i, c, r) for i, c, r in [
-        ("kreuzberg", "a.docx", 10.0), ("kreuzberg", "b.docx", 30.0), ("kreuzberg", "c.docx", 20.0),
+        ("kreuzberg", "a.docx", 5.0), ("kreuzberg", "b.docx", 40.0), ("kreuzberg", "c.docx", 40.0),
         ("pypdfium2", "x.pdf", 1.0),
     ]}
     pooled["kreuzberg", "x.pdf"] = {"implementation": "kreuzberg", "case": "x.pdf", "error": "E: no"}
     by_key = {(r["implementation"], r["case"]): r for r in peer_ratios(pooled)}
-    assert by_key["kreuzberg", "docx files"]["median_ratio"] == pytest.approx(20.0)
+    assert by_key["kreuzberg", "docx files"]["geomean_ratio"] == pytest.approx(20.0)  # (5 · 40 · 40)^(1/3)
+    assert by_key["kreuzberg", "docx files"]["median_ratio"] == pytest.approx(40.0)
     assert by_key["kreuzberg", "docx files"]["n_files"] == 3
     assert by_key["pypdfium2", "pdf files"]["median_ratio"] == pytest.approx(1.0)
     assert ("kreuzberg", "pdf files") not in by_key  # its only PDF failed
@@ -229,15 +230,17 @@ def test_peer_and_fidelity_sections_render_with_goal_verdicts():
 
     doc = {"implementations": {}, "suites": {
         "extraction": {"records": [{"implementation": "kreuzberg", "case": "docx files", "kind": "peer_ratio",
-                                    "reference": "pyo3", "method": "m", "median_ratio": 12.0,
-                                    "median_ratio_ci95_low": 9.0, "median_ratio_ci95_high": 15.0, "n_files": 3}]},
+                                    "reference": "pyo3", "method": "m", "geomean_ratio": 12.0,
+                                    "geomean_ratio_ci95_low": 9.0, "geomean_ratio_ci95_high": 15.0,
+                                    "median_ratio": 11.0, "median_ratio_ci95_low": 8.0,
+                                    "median_ratio_ci95_high": 14.0, "n_files": 3}]},
         "fidelity": {"method": "m", "params": {"processes": 1}, "records": [
             {"implementation": "pyo3", "case": "exact", "passed": 2, "failed": 1, "declined": 1,
              "failures": [{"case": "b::exact", "detail": "got x"}]}]},
     }}
     run = report.Run(doc)
     peers = "\n".join(report.section_peers(run))
-    assert "12× [9, 15]" in peers and "| inconclusive |" in peers  # the interval reaches below 10×
+    assert "| 12× [9, 15] | 11× [8, 14] |" in peers and "| inconclusive |" in peers  # 9 < 10×
     fid = "\n".join(report.section_fidelity(run))
     assert "2/3 (1 declined)" in fid and "`b::exact`: got x" in fid
 
@@ -323,13 +326,13 @@ def test_repeatability_counts_the_peer_ratios_and_the_inflate_ratio_as_paired_fi
         doc = json.loads(FIXTURE.read_text())
         doc["suites"]["extraction"]["records"].append(
             {"implementation": "kreuzberg", "case": "docx files", "kind": "peer_ratio", "reference": "pyo3",
-             "median_ratio": peer, "median_ratio_ci95_low": peer * 0.9, "median_ratio_ci95_high": peer * 1.1})
+             "geomean_ratio": peer, "geomean_ratio_ci95_low": peer * 0.9, "geomean_ratio_ci95_high": peer * 1.1})
         doc["suites"]["inflate"] = {"method": "m", "params": {}, "failures": {}, "records": [
             {"implementation": "direct_rust", "case": report.INFLATE_GOAL[0], "ratio": inflate}]}
         return doc
 
     text = "\n".join(report.section_repeatability(report.Run(run(12.0, 2.7)), run(10.0, 2.6)))
-    assert "| peer / pyo3, docx files (median of per-file ratios) | kreuzberg | 10.000× | 12.000× | 1.200 | no |" in text
+    assert "| peer / pyo3, docx files (geometric mean of per-file ratios) | kreuzberg | 10.000× | 12.000× | 1.200 | no |" in text
     assert f"| extract / inflate only, `{report.INFLATE_GOAL[0]}` | direct_rust | 2.600× | 2.700× | 1.038 | yes |" in text
 
 

@@ -84,6 +84,32 @@ def test_paired_difference_rejects_unpaired_shapes_and_a_zero_baseline():
         stats.paired_difference_ci([[1.0, 2.0]], [[1.0, 0.0]])
 
 
+def test_geometric_mean_ci_of_reciprocal_ratios_is_one():
+    est = stats.geometric_mean_ci([4.0, 0.25, 2.0, 0.5])
+    assert est.value == pytest.approx(1.0) and est.n == 4
+    assert est.low < 1.0 < est.high
+
+
+def test_geometric_mean_ci_is_not_moved_by_the_middle_ratios_alone():
+    # Three of five ratios move 13% in the middle; the median follows them all the way,
+    # the geometric mean by a fifth of the log change per moved ratio.
+    before, after = [5.0, 11.9, 12.0, 12.1, 30.0], [5.0, 13.4, 13.5, 13.6, 30.0]
+    g = stats.geometric_mean_ci(after).value / stats.geometric_mean_ci(before).value
+    assert g == pytest.approx((13.5 / 12.0) ** (3 / 5), rel=1e-3)
+
+
+def test_geometric_mean_ci_of_one_ratio_has_no_interval_and_of_equal_ratios_is_a_point():
+    assert stats.geometric_mean_ci([3.0]) == stats.Estimate(pytest.approx(3.0), None, None, 1)
+    assert stats.geometric_mean_ci([2.0, 2.0]) == stats.Estimate(pytest.approx(2.0), pytest.approx(2.0),
+                                                                pytest.approx(2.0), 2)
+
+
+@pytest.mark.parametrize("ratios", [[], [1.0, 0.0], [-2.0]])
+def test_geometric_mean_ci_rejects_empty_input_and_non_positive_ratios(ratios):
+    with pytest.raises(ValueError):
+        stats.geometric_mean_ci(ratios)
+
+
 def test_slope_ci_recovers_a_known_slope_with_noise():
     x = np.arange(500, dtype=float)
     y = 5_000_000 + 64.0 * x + np.random.default_rng(3).normal(0, 500, size=x.size)
