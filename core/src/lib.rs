@@ -3,8 +3,9 @@
 //! The core knows no bridge. Entry points: [`extract_file`] and [`extract_bytes`]
 //! return an [`ExtractionResult`] or an [`ExtractionError`] (kind + message);
 //! [`probe`] holds the calls that isolate a bridge's own cost; [`timing`] the timed
-//! loops of the direct-Rust baseline.
+//! loops of the direct-Rust baseline; [`clock`] the core's own time inside a caller's loop.
 
+pub mod clock;
 pub mod detect;
 pub mod docx;
 pub mod error;
@@ -30,10 +31,14 @@ use detect::Container;
 ///
 /// Errors: `NotFound`, `IsADirectory`, `PermissionDenied`, `Io` for the read;
 /// then as [`extract_bytes`].
+///
+/// Timed by the [`clock`] while it is on.
 pub fn extract_file(path: &Path, config: &Config) -> Result<ExtractionResult> {
-    let bytes =
-        std::fs::read(path).map_err(|e| ExtractionError::io(&e, &path.to_string_lossy()))?;
-    extract_bytes(&bytes, None, config)
+    clock::timed(|| {
+        let bytes =
+            std::fs::read(path).map_err(|e| ExtractionError::io(&e, &path.to_string_lossy()))?;
+        extract_bytes(&bytes, None, config)
+    })
 }
 
 /// Extracts the document in `bytes`.

@@ -101,6 +101,8 @@ ExtractionResult make_result(std::size_t n_chars, std::size_t n_tables) {
 
 void spin(std::uint64_t ns) noexcept { ffi::spin(ns); }
 
+std::uint64_t core_clock_ns(bool on) noexcept { return ffi::core_clock_ns(on); }
+
 void leak(std::size_t n_bytes) {
   translated([&] { ffi::leak(n_bytes); });
 }

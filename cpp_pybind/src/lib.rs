@@ -114,6 +114,9 @@ mod ffi {
         fn make_result(n_chars: usize, n_tables: usize) -> Result<ExtractionResult>;
         /// Probe: busy-waits `ns` nanoseconds.
         fn spin(ns: u64);
+        /// This library's core clock (`bridgemark_core::clock::take`): ns of `extract_file`
+        /// calls started while it was on, since the previous call; resets, turns it on or off.
+        fn core_clock_ns(on: bool) -> u64;
         /// Probe: leaks `n_bytes` bytes on purpose. Fails (Internal) only on a size overflow.
         fn leak(n_bytes: usize) -> Result<()>;
         /// Probe (test-only): the core panics with `message`; always fails (Internal,
@@ -276,6 +279,10 @@ fn make_result(n_chars: usize, n_tables: usize) -> BridgeResult<ffi::ExtractionR
 
 fn spin(ns: u64) {
     probe::spin(ns)
+}
+
+fn core_clock_ns(on: bool) -> u64 {
+    bridgemark_core::clock::take(on)
 }
 
 fn leak(n_bytes: usize) -> BridgeResult<()> {

@@ -50,8 +50,8 @@ PREDICT_METHOD = (
     "predicted overhead = fixed + per_byte · bytes + per_object · objects with the file's sizes "
     "(measured on that bridge's own result), plus, for the bytes of strings of a non-ASCII storage kind "
     "(PEP 393: a str is stored by its largest code point), (per_byte of `echo` in that kind's alphabet − "
-    "per_byte of ASCII `echo`) · those bytes, plus what the core itself costs more right after that "
-    "bridge's call than in a tight loop (interleave suite) and what the bridge's result conversion costs more "
+    "per_byte of ASCII `echo`) · those bytes, plus what the core itself costs more inside that "
+    "bridge's loop than in a tight loop (interleave suite) and what the bridge's result conversion costs more "
     "right after the core than back to back (conversion suite), both on the same bridge and file (nothing where "
     "not measured); 95% CI of the prediction = ± t(0.975, n−p) · √(xᵀ Σ x) "
     "(uncertainty of the fitted mean, Σ = the coefficients' covariance), the kind terms' slope intervals "
@@ -323,7 +323,7 @@ def build(calls: list[dict], extraction: list[dict], bridges: Sequence[str],
         extraction: extraction-suite records, same fields per file.
         bridges: the bridges to model (e.g. :data:`bridgemark.BRIDGES`).
         interleave: interleave-suite records (``interleave_ns`` + ci95 per bridge and file): what
-            the core itself costs more per call right after that bridge's call than in a tight
+            the core itself costs more per call inside that bridge's loop than in a tight
             loop, added to that bridge's prediction for that file (no probe sees it).
         conversion: conversion-suite records (``conversion_ns`` + ci95 per bridge and file): what
             the bridge's result conversion costs more right after the core than back to back,

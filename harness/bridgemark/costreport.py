@@ -170,24 +170,34 @@ def section_cost_model(run: Run) -> list[str]:
 
 def section_interleave(run: Run) -> list[str]:
     """The interleave suite: per bridge (a column each, "not built" and the like included), the
-    core right after the bridge's call vs the core in a tight Rust loop, on the headline files,
-    with the median over the files every shown bridge measured and how many files' intervals lie
-    above zero; ``[]`` without the suite. Runs made before the per-bridge measurement (one ctypes
-    loop calling the core alone, added to every bridge's prediction) are labelled as such."""
+    core inside the bridge's own loop (its core clock) vs the core in a tight Rust loop, on the
+    headline files, with the median over the files every shown bridge measured and how many
+    files' intervals lie above zero; ``[]`` without the suite. Runs of the earlier designs are
+    labelled as such: the core timed through ctypes right after each of the bridge's calls, and
+    before that one ctypes loop calling the core alone (added to every bridge's prediction)."""
     body = run.suite("interleave")
     if not body or not body["records"]:
         return []
-    per_bridge = "max_call_ns" in body["params"]
-    if not per_bridge:
+    per_bridge, clocked = "max_call_ns" in body["params"], "core_clock_ns" in body["method"]
+    cause = ("The bridge's own work between two calls (argument and result conversion, freeing the previous "
+             "result, the interpreter) leaves the caches and branch predictors colder than a tight Rust loop does: "
+             "the core itself takes longer. ")
+    included = ("It is part of the bridge's measured overhead, no probe sees it (the probes do no core work), and "
+                "the predictions above include it, per bridge." + _skipped(body, "the effect, µs, is below a sample's "
+                                                                                  "noise there"))
+    if clocked:
+        prose = (cause + "Measured by the core's own clock (`core_clock_ns`, timed in Rust around each extraction) "
+                 "inside the bridge's own loop of `extract_file` calls, the extraction suite's loop, against the "
+                 "core's tight loop in the same worker. " + included)
+    elif per_bridge:
+        prose = (cause + "Run made before the core clock: the core timed one call at a time through ctypes right "
+                 "after each of the bridge's calls: a ctypes call's own work (libffi, argument conversion) ran in front of "
+                 "it, which the bridge's own loop does not have. " + included)
+    else:
         prose = ("Run made before the per-bridge measurement: the core called one call at a time from a ctypes "
                  "loop, no bridge call in between (a lower bound), and added to every bridge's prediction above.")
-    else:
-        prose = ("The bridge's own work between two calls (result conversion, freeing the previous result, the "
-                 "interpreter) leaves the caches and branch predictors colder than a tight Rust loop does: the "
-                 "core itself takes longer. It is part of the bridge's measured overhead, no probe sees it (the "
-                 "probes do no core work), and the predictions above include it, per bridge."
-                 + _skipped(body, "the effect, µs, is below a sample's noise there"))
-    title = "The core after a bridge's call" if per_bridge else "The core called one call at a time"
+    title = ("The core inside a bridge's loop" if clocked else "The core after a bridge's call" if per_bridge
+             else "The core called one call at a time")
     return _term_section(run, "interleave", title, prose, [b for b in BRIDGES if per_bridge or b == "ctypes"])
 
 

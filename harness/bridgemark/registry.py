@@ -13,6 +13,10 @@ Every bridge is a module-like object with the same functions:
   ``leak(n_bytes: int) -> None`` (leaks ``n_bytes`` on purpose; ``InternalError`` when
   they cannot be allocated),
   ``panic(message: str) -> None`` (test-only: always raises ``InternalError``).
+- the core clock (an instrument, not a probe): ``core_clock_ns(on: bool) -> int``, the ns the
+  bridge's own copy of the core spent in ``extract_file`` calls started while its clock was on,
+  since the previous call; it resets the sum and turns the clock on or off (off at import).
+  Each bridge links its own copy of the core, so each reads its own (``bridgemark_core::clock``).
 
 For the probes a bridge hands out its native callables themselves wherever the bridge
 allows it (equal wrapper depth): :data:`WRAPPER_DEPTH` states, per bridge, how many

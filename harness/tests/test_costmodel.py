@@ -316,7 +316,7 @@ def _interleave(impl: str, case: str, ns: float, low: float) -> dict:
             "interleave_ci95_high_ns": ns + 1000.0}
 
 
-def test_the_core_after_each_bridges_call_renders_a_column_per_bridge_with_skipped_files_counted():
+def test_the_core_inside_each_bridges_loop_renders_a_column_per_bridge_with_skipped_files_counted():
     doc = _term_document([
         _interleave("pyo3", "kreuzberg/fake.docx", 9000.0, 4000.0),
         _interleave("pyo3", "generated/paragraphs-1.docx", 7000.0, -500.0),
@@ -324,8 +324,9 @@ def test_the_core_after_each_bridges_call_renders_a_column_per_bridge_with_skipp
         {"implementation": "pyo3", "case": "big.pdf", "skipped": "one core call takes 3.0 ms"},
         {"implementation": "ctypes", "case": "big.pdf", "skipped": "one core call takes 3.0 ms"}],
         {"processes": 1, "max_call_ns": 2_000_000})
+    doc["suites"]["interleave"]["method"] = "the core clock (core_clock_ns) in the bridge's loop."
     text, rows = _interleave_rows(doc)
-    assert "### The core after a bridge's call" in text
+    assert "### The core inside a bridge's loop" in text and "the core's own clock" in text
     assert rows["file, difference per call [95% CI]"].endswith("| pyo3 | pybind11 | ctypes |")
     assert rows["`kreuzberg/fake.docx`"] == "| `kreuzberg/fake.docx` | +9 µs [4, 10] | not built | +3 µs [1, 4] |"
     assert rows["`generated/paragraphs-1.docx`"].endswith("| +7 µs [-0.5, 8] | not built | — |")
@@ -333,6 +334,13 @@ def test_the_core_after_each_bridges_call_renders_a_column_per_bridge_with_skipp
     assert rows["median over the 1 file every bridge measured"].endswith("| +9 µs | — | +3 µs |")
     assert rows["interval above zero, same files"].endswith("| 1 of 1 | — | 1 of 1 |")
     assert "Not measured on 1 file whose one core call takes ≥ 2 ms" in text
+
+
+def test_a_run_from_before_the_core_clock_keeps_its_own_label():
+    doc = _term_document([_interleave("ctypes", "kreuzberg/fake.docx", 3000.0, 1000.0)],
+                         {"processes": 1, "max_call_ns": 2_000_000})
+    text, _ = _interleave_rows(doc)
+    assert "### The core after a bridge's call" in text and "Run made before the core clock" in text
 
 
 def test_a_run_from_before_the_per_bridge_interleave_keeps_its_own_label():

@@ -82,3 +82,18 @@ def test_an_unknown_probe_case_is_a_value_error():
 
     with pytest.raises(ValueError):
         time_probe("loop", 1)
+
+
+def test_the_core_clock_times_the_bridges_extractions_only_while_on(bridge):
+    path = documents()[0]
+    bridge.core_clock_ns(False)
+    bridge.extract_file(path)
+    assert bridge.core_clock_ns(True) == 0  # off: nothing summed
+    bridge.extract_file(path)
+    bridge.extract_file(path)
+    two_calls = bridge.core_clock_ns(False)
+    assert two_calls > 0 and bridge.core_clock_ns(False) == 0  # on: summed; taken: reset
+    bridge.core_clock_ns(True)
+    bridge.spin(1_000_000)
+    bridge.make_result(1000, 1)
+    assert bridge.core_clock_ns(False) == 0  # the core's extract_file alone is timed

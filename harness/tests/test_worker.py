@@ -46,6 +46,9 @@ class FakeBridge(SimpleNamespace):
     def spin(self, ns: int) -> None:
         self.calls += 1
 
+    def core_clock_ns(self, on: bool) -> int:
+        return 0
+
 
 @pytest.fixture
 def fake(monkeypatch) -> FakeBridge:
@@ -254,25 +257,38 @@ def test_inflate_ratio_is_taken_per_pair_so_machine_states_cancel():
     assert (rec["ratio"], rec["ratio_ci95_low"], rec["ratio_ci95_high"]) == pytest.approx((3, 3, 3))
 
 
-def test_interleave_pairs_the_core_after_the_bridges_call_with_the_tight_loop(fake, monkeypatch):
-    core = []  # the core's calls: (path, loops, bridge extractions so far)
+def test_interleave_pairs_the_cores_clock_in_the_bridges_loop_with_the_tight_loop(fake, monkeypatch):
+    # The core takes 120 ns per call in the bridge's own loop (its clock, on only around that
+    # loop, sums them) and 100 ns per call in its tight loop (bm_time_extract_file).
+    clock = {"on": False, "ns": 0}
 
-    def time_extract_file(path, loops):  # the core reports 120 ns per call after a bridge call, 100 in a loop
+    def extract_file(path):
+        result = FakeBridge.extract_file(fake, path)
+        clock["ns"] += 120 if clock["on"] else 0
+        return result
+
+    def core_clock_ns(on):
+        ns, clock["ns"], clock["on"] = clock["ns"], 0, on
+        return ns
+
+    def time_extract_file(path, loops):
         if path == BAD:
             raise bridgemark.CorruptDocumentError("not a zip")
-        core.append((path, loops, len(fake.extracted)))
-        return 120 if loops == 1 else 100 * loops
+        assert not clock["on"], "the tight loop runs with the bridge's clock off"
+        return 100 * loops
 
+    fake.extract_file, fake.core_clock_ns = extract_file, core_clock_ns
     monkeypatch.setattr(interleave, "core_timer", lambda: time_extract_file)
     params = FAST | {"min_sample_ns": 150, "max_call_ns": 1000}  # loops = 2
     raw = {"ctypes": [interleave.measure(fake, params, ["f.docx", BAD])]}
     assert raw["ctypes"][0][1] == {"case": BAD, "error": "CorruptDocumentError: not a zip"}
-    # Every single core call of a sample follows one call of the bridge's own extract_file.
-    singles = [n for _, loops, n in core if loops == 1][2:]  # after the max_call_ns check and the calibration's
-    assert singles == list(range(2, 2 + len(singles))) and len(singles) == 2 * (FAST["warmups"] + FAST["samples"])
-    (rec,) = [r for r in interleave.summarize(raw) if r["case"] == "f.docx"]
-    assert (rec["interleave_ns"], rec["interleave_ci95_low_ns"], rec["interleave_ci95_high_ns"]) == (20.0, 20.0, 20.0)
-    assert rec["rust_median_ns"] == 100.0 and rec["median_ns"] == 120.0 and "overhead_ns" not in rec
+    rec = raw["ctypes"][0][0]
+    assert rec["loops"] == 2 and rec["samples_ns_per_iter"] == [120.0] * FAST["samples"]
+    # The bridge's own calls: one before the checks, then `loops` per sample, warm-ups included.
+    assert len(fake.extracted) == 1 + 2 * (FAST["warmups"] + FAST["samples"])
+    (out,) = [r for r in interleave.summarize(raw) if r["case"] == "f.docx"]
+    assert (out["interleave_ns"], out["interleave_ci95_low_ns"], out["interleave_ci95_high_ns"]) == (20.0, 20.0, 20.0)
+    assert out["rust_median_ns"] == 100.0 and out["median_ns"] == 120.0 and "overhead_ns" not in out
 
 
 def test_conversion_times_make_result_after_the_core_and_back_to_back_and_subtracts_rusts_own(fake, monkeypatch):

@@ -328,6 +328,13 @@ static PyObject *spin(PyObject *self, PyObject *arg) {
     Py_RETURN_NONE;
 }
 
+/* core_clock_ns(on: bool) -> int: the core clock of libbridgemark (bm_core_clock_ns) */
+static PyObject *core_clock_ns(PyObject *self, PyObject *arg) {
+    int on = PyObject_IsTrue(arg);
+    if (on < 0) return NULL;
+    return PyLong_FromUnsignedLongLong(bm_core_clock_ns(on));
+}
+
 /* leak(n_bytes: int) -> None; InternalError when n_bytes cannot be allocated */
 static PyObject *leak(PyObject *self, PyObject *arg) {
     size_t n = PyLong_AsSize_t(arg);
@@ -360,6 +367,9 @@ static PyMethodDef methods[] = {
     {"make_result", (PyCFunction)(void (*)(void))make_result, METH_FASTCALL,
      "make_result(n_chars: int, n_tables: int) -> ExtractionResult: conversion without extraction."},
     {"spin", spin, METH_O, "spin(ns: int) -> None: busy-waits ns nanoseconds with the GIL released."},
+    {"core_clock_ns", core_clock_ns, METH_O,
+     "core_clock_ns(on: bool) -> int: ns the core spent in extract_file calls started while its clock was on, "
+     "since the previous call; resets the sum and turns the clock on or off."},
     {"leak", leak, METH_O, "leak(n_bytes: int) -> None: leaks n_bytes bytes on purpose."},
     {"panic", panic, METH_O, "panic(message: str) -> None: test-only; the core panics, Python sees InternalError."},
     {NULL, NULL, 0, NULL},

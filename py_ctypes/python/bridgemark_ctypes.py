@@ -1,6 +1,6 @@
 """ctypes bridge (``bridgemark.load("ctypes")``): the C ABI of ``libbridgemark.so`` through ctypes.
 
-The probes ``noop``, ``add``, ``spin`` are the ctypes function objects
+The probes ``noop``, ``add``, ``spin`` and the core clock ``core_clock_ns`` are the ctypes function objects
 themselves (``argtypes``/``restype`` set, no Python frame between caller and C).
 ``extract_file``, ``extract_bytes``, ``echo``, ``make_result``, ``leak`` and ``panic`` are
 Python: they marshal the arguments, check the status, build
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import ctypes
 import os
-from ctypes import POINTER, Structure, c_char, c_char_p, c_int64, c_size_t, c_uint32, c_uint64
+from ctypes import POINTER, Structure, c_bool, c_char, c_char_p, c_int64, c_size_t, c_uint32, c_uint64
 
 from _bridgemark_args import limits, utf8
 from _bridgemark_lib import find_library
@@ -29,7 +29,7 @@ from bridgemark.config import Config
 from bridgemark.errors import error_from_code
 from bridgemark.result import ExtractionResult
 
-__all__ = ["extract_file", "extract_bytes", "noop", "add", "echo", "make_result", "spin", "leak", "panic"]
+__all__ = ["extract_file", "extract_bytes", "noop", "add", "echo", "make_result", "spin", "core_clock_ns", "leak", "panic"]
 
 
 # --- the structs of include/bridgemark.h (ptr fields as POINTER(c_char): slicing gives bytes) ---
@@ -128,6 +128,7 @@ _char_p = POINTER(c_char)
 noop = _fn("bm_noop", (), None)
 add = _fn("bm_add", (c_int64, c_int64), c_int64)
 spin = _fn("bm_spin", (c_uint64,), None)
+core_clock_ns = _fn("bm_core_clock_ns", (c_bool,), c_uint64)
 _encode = str.encode  # echo's str check: TypeError for anything but a str, at a method call's cost
 
 

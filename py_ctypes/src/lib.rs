@@ -26,7 +26,7 @@ pub use probe::{
 };
 pub use result::{bm_metadata, bm_result, bm_result_free, bm_row, bm_str, bm_table};
 pub use status::{bm_last_error, bm_status, bm_status_describe};
-pub use timing::{bm_time_extract_file, bm_time_probe};
+pub use timing::{bm_core_clock_ns, bm_time_extract_file, bm_time_probe};
 
 #[cfg(test)]
 mod tests;

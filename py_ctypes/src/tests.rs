@@ -438,3 +438,21 @@ fn time_probe_runs_named_probes_and_refuses_unknown_cases_without_writing() {
     assert_eq!(status, bm_status::BM_OK, "{}", last_error());
     assert!(elapsed >= 10 * 1000, "10 spins of 1 µs took {elapsed} ns");
 }
+
+#[test]
+fn core_clock_sums_this_librarys_extractions_only_while_on() {
+    let missing = b"/nonexistent/clock.docx";
+    let mut out = ptr::null_mut();
+    let extract = |out: &mut *mut bm_result| unsafe {
+        bm_extract_file(missing.as_ptr(), missing.len(), ptr::null(), out)
+    };
+    bm_core_clock_ns(false);
+    assert_eq!(extract(&mut out), bm_status::BM_NOT_FOUND);
+    assert_eq!(bm_core_clock_ns(true), 0, "off: nothing summed");
+    assert_eq!(extract(&mut out), bm_status::BM_NOT_FOUND);
+    assert!(
+        bm_core_clock_ns(false) > 0,
+        "on: the failed extraction's time"
+    );
+    assert_eq!(bm_core_clock_ns(false), 0, "taken: reset");
+}

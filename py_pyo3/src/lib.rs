@@ -171,6 +171,14 @@ fn spin(py: Python<'_>, ns: u64) {
     py.detach(|| probe::spin(ns))
 }
 
+/// core_clock_ns(on: bool) -> int: ns this module's core spent in `extract_file` calls
+/// started while its clock was on, since the previous call; resets the sum and turns the clock
+/// on or off (`bridgemark_core::clock`, off at import).
+#[pyfunction]
+fn core_clock_ns(on: bool) -> u64 {
+    bridgemark_core::clock::take(on)
+}
+
 /// leak(n_bytes: int) -> None: leaks `n_bytes` bytes on purpose (leak-detector control);
 /// `InternalError` when they cannot be allocated.
 #[pyfunction]
@@ -197,6 +205,7 @@ fn bridgemark_pyo3(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(echo, m)?)?;
     m.add_function(wrap_pyfunction!(make_result, m)?)?;
     m.add_function(wrap_pyfunction!(spin, m)?)?;
+    m.add_function(wrap_pyfunction!(core_clock_ns, m)?)?;
     m.add_function(wrap_pyfunction!(leak, m)?)?;
     m.add_function(wrap_pyfunction!(panic, m)?)?;
     Ok(())

@@ -1,25 +1,30 @@
-"""Suite ``interleave``: what the core itself costs more inside a bridge's call than in a tight loop.
+"""Suite ``interleave``: what the core itself costs more inside a bridge's loop than in a tight loop.
 
 The direct-Rust baseline runs the core in a tight Rust loop: every call finds the caches,
 the branch predictors and the allocator exactly as the previous call of the same work
 left them. A bridge calls the core once per Python call, with its own work in between:
-converting the result, the interpreter's loop, freeing the previous result. This suite
-measures what that costs the core, per bridge, with the core timing itself: in the
-bridge's worker, per file, samples alternate (ABBA) between
+converting the result, the interpreter's loop, freeing the previous result, converting the
+next arguments. This suite measures what that costs the core, per bridge, with the core
+timing itself: in the bridge's worker, per file, samples alternate (ABBA) between
 
-- **after the bridge's call**: ``loops`` times, the bridge's own ``extract_file(path)`` (its
-  result converted and dropped, as in the extraction suite's loop), then
-  ``bm_time_extract_file(path, 1)`` through ctypes; the sum of the durations the core reports
-  for those single calls (timed in Rust around the extraction only: neither call's bridge
-  work is in it), and
-- **tight loop**: ``bm_time_extract_file(path, loops)``, the core looping in Rust.
+- **in the bridge's loop**: ``loops`` calls of the bridge's own ``extract_file(path)``, exactly
+  as the extraction suite's loop makes them, with the bridge's core clock on
+  (``core_clock_ns``, :mod:`bridgemark.registry`): the sum of the durations of the core's
+  ``extract_file`` inside those calls, timed in Rust around the extraction alone, and
+- **tight loop**: ``bm_time_extract_file(path, loops)`` (through ctypes), the core looping in
+  Rust, the clock off.
 
-Figure per (bridge, file): median over pairs of (after the bridge's call − tight loop) per
-call, 95% two-stage bootstrap interval. It is part of the bridge's measured overhead and no
-probe sees it (probes do no core work); the cost model adds it to that bridge's predictions.
-The core timed here runs where the bridge's next call would run it: after the bridge's
-result was converted and freed, behind one ctypes call of five arguments (``os.fsencode`` of
-the path, libffi's argument conversion) instead of the bridge's own argument conversion.
+Figure per (bridge, file): median over pairs of (in the bridge's loop − tight loop) per call,
+95% two-stage bootstrap interval. It is part of the bridge's measured overhead and no probe
+sees it (probes do no core work); the cost model adds it to that bridge's predictions. Known
+bias: a call in the bridge's loop also pays one read of the monotonic clock inside the
+interval it measures (about 20 ns), the tight loop none. Earlier runs timed the core one call
+at a time through ctypes right after each of the bridge's calls: a ctypes call's own work
+(libffi, argument conversion) ran in front of the core, which the bridge's loop does not have.
+In a trial (2026-11-30, a run of this suite alone against the reference run 03-49-49Z's) the
+median over DOCX files fell from 7.0 to 0.7 µs on capi, 9.1 to 2.2 on pyo3, 10.0 to 3.4 on
+pybind11 and 13.4 to 4.0 on cffi_api, and less on the libffi bridges (ctypes 5.3 to 4.0,
+cffi_abi 7.1 to 5.6), whose own calls have that work in front of the core too.
 """
 
 from __future__ import annotations
@@ -44,10 +49,10 @@ PARAMS: dict[str, dict[str, int]] = {
     "quick": {"processes": 1, "warmups": 0, "samples": 4, "min_sample_ns": 1_000_000, "max_call_ns": 2_000_000},
 }
 METHOD = (
-    "per bridge and file, in the bridge's worker: the core's own extraction timed in Rust (bm_time_extract_file "
-    "through ctypes), `loops` single calls each right after one call of the bridge's extract_file on the same "
-    "file (sum of the single calls' durations) vs one Rust loop of `loops` calls, samples alternating (ABBA); "
-    "figure = median over pairs of the difference per call, 95% two-stage bootstrap CI (processes, then pairs)."
+    "per bridge and file, in the bridge's worker: the core's own extraction timed in Rust by the bridge's core "
+    "clock (core_clock_ns) over `loops` calls of the bridge's extract_file on the file vs one Rust loop of `loops` "
+    "calls (bm_time_extract_file through ctypes, the clock off), samples alternating (ABBA); figure = median "
+    "over pairs of the difference per call, 95% two-stage bootstrap CI (processes, then pairs)."
 )
 
 
@@ -78,17 +83,16 @@ def skip_reason(timed: Callable[[str, int], int], path: str, max_call_ns: int, w
 
 
 def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
-    """Child side, per file: ``{"case", "loops", "samples_ns_per_iter"`` (after the bridge's call),
+    """Child side, per file: ``{"case", "loops", "samples_ns_per_iter"`` (in the bridge's loop),
     ``"rust_samples_ns_per_iter"`` (tight loop), warm-ups alike}``, ``{"case", "error"}``, or
     ``{"case", "skipped"}`` when one core call (the first) takes ``params["max_call_ns"]`` or more."""
-    timed, extract = core_timer(), bridge.extract_file
+    timed, extract, clock = core_timer(), bridge.extract_file, bridge.core_clock_ns
 
-    def after_call(path: str, loops: int) -> float:
-        core_ns = 0
+    def in_bridge_loop(path: str, loops: int) -> float:
+        clock(True)
         for _ in range(loops):
             extract(path)
-            core_ns += timed(path, 1)
-        return core_ns / loops
+        return clock(False) / loops
 
     out = []
     for path in cases:
@@ -102,22 +106,22 @@ def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
         except Exception as exc:  # a file that does not extract is reported, not timed
             out.append({"case": path, "error": f"{type(exc).__name__}: {exc}"})
             continue
-        single: list[float] = []
+        in_loop: list[float] = []
         tight: list[float] = []
         for i in range(params["warmups"] + params["samples"]):
             for first in (i % 2 == 0, i % 2 != 0):
                 if first:
-                    single.append(after_call(path, loops))
+                    in_loop.append(in_bridge_loop(path, loops))
                 else:
                     tight.append(timed(path, loops) / loops)
         w = params["warmups"]
-        out.append({"case": path, "loops": loops, "warmup_ns_per_iter": single[:w], "samples_ns_per_iter": single[w:],
+        out.append({"case": path, "loops": loops, "warmup_ns_per_iter": in_loop[:w], "samples_ns_per_iter": in_loop[w:],
                     "rust_loops": loops, "rust_warmup_ns_per_iter": tight[:w], "rust_samples_ns_per_iter": tight[w:]})
     return out
 
 
 def summarize(raw: dict[str, list[list[dict]]]) -> list[dict]:
-    """Parent side, per (bridge, file): ``median_ns`` (after the bridge's call) and ``rust_median_ns`` (tight loop)
+    """Parent side, per (bridge, file): ``median_ns`` (in the bridge's loop) and ``rust_median_ns`` (tight loop)
     with their intervals, and ``interleave_ns`` (+ ci95): the paired difference."""
     out = []
     for rec in suites.pooled_timing(raw).values():
