@@ -229,7 +229,7 @@ PYBIND11_MODULE(bridgemark_pybind11, m) {
         "make_result(n_chars: int, n_tables: int) -> ExtractionResult: conversion without extraction.");
   m.def("spin", &bridgemark::spin, py::arg("ns"), py::call_guard<py::gil_scoped_release>(),
         "spin(ns: int) -> None: busy-waits `ns` nanoseconds with the GIL released.");
-  m.def("core_clock_ns", &bridgemark::core_clock_ns, py::arg("on"),
+  m.def("core_clock_ns", &bridgemark::core_clock_ns, py::arg("on").noconvert(),
         "core_clock_ns(on: bool) -> int: ns the core spent in extract_file calls started while its clock was "
         "on, since the previous call; resets the sum and turns the clock on or off.");
   m.def("leak", &bridgemark::leak, py::arg("n_bytes"),

@@ -733,15 +733,18 @@ def _repeat_verdict(ok: int, n: int) -> str:
 
 
 def worker_processes(run: Run) -> str:
-    """``calls 8 (other cases 2); extraction 8 (other cases 2), a peer's files spread over 4 per pass``:
-    worker processes of the calls and extraction suites' headline cases (``params.headline_processes``,
-    or ``processes`` when there are no more) and of their other cases, in that run; ``—`` without them."""
+    """``calls 8 (other cases 2); extraction 8 (other cases 2), pure_python's 32, a peer's files spread
+    over 4 per pass``: worker processes of the calls and extraction suites' headline cases
+    (``params.headline_processes``, or ``processes`` when there are no more; pure_python's own count
+    when the run gave one) and of their other cases, in that run; ``—`` without them."""
     said = []
     for name in ("calls", "extraction"):
         p = (run.suite(name) or {}).get("params", {})
         if "processes" in p:
             n = max(p["processes"], p.get("headline_processes", 0))
             said.append(f"{name} {n}" + (f" (other cases {p['processes']})" if n > p["processes"] else "")
+                        + (f", pure_python's {p['pure_python_headline_processes']}"
+                           if "pure_python_headline_processes" in p else "")
                         + (f", a peer's files spread over {p['peer_spread']} per pass" if "peer_spread" in p else ""))
     return "; ".join(said) or DASH
 

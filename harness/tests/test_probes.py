@@ -97,3 +97,9 @@ def test_the_core_clock_times_the_bridges_extractions_only_while_on(bridge):
     bridge.spin(1_000_000)
     bridge.make_result(1000, 1)
     assert bridge.core_clock_ns(False) == 0  # the core's extract_file alone is timed
+
+
+@pytest.mark.parametrize("on", ["x", 1, None], ids=repr)
+def test_the_core_clock_takes_a_bool_only(bridge, on):
+    with pytest.raises(TypeError):
+        bridge.core_clock_ns(on)

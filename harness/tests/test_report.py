@@ -410,6 +410,10 @@ def test_repeatability_says_how_many_processes_headline_cases_took_only_when_mor
     text = "\n".join(report.section_repeatability(report.Run(doc), before))
     assert "take more processes — calls 8 (other cases 2); extraction " in text
     assert "in the previous run: calls 2; extraction " in text
+    doc["suites"]["extraction"]["params"] |= {"processes": 2, "headline_processes": 8,
+                                              "pure_python_headline_processes": 32}
+    text = "\n".join(report.section_repeatability(report.Run(doc), before))
+    assert "extraction 8 (other cases 2), pure_python's 32" in text
 
 
 # --------------------------------------------------------------------------- speed states

@@ -395,6 +395,20 @@ def test_runner_gives_headline_cases_more_processes_and_spreads_a_peers_files_ov
     assert not any(is_headline for _, is_headline in headline[:6] + headline[12:18])
 
 
+def test_pure_pythons_seed_files_take_their_own_processes_spread_evenly_among_the_others():
+    from bridgemark.suites import extraction
+
+    labels = {"/c/kreuzberg/fake.docx": "kreuzberg/fake.docx", "/c/a.docx": "a.docx"}
+    params = extraction.PARAMS["full"]
+    assert (params["headline_processes"], params["pure_python_headline_processes"]) == (8, 32)
+    out = suites.rounds(extraction, params, ["pyo3", "pure_python"], list(labels), labels)
+    processes = {impl: sum(impl in r for r in out) for impl in ("pyo3", "pure_python")}
+    assert processes == {"pyo3": 8, "pure_python": 32}
+    # 2 passes, each followed by 15 extra rounds; pyo3 in 3 of each pass's 15, every 5th.
+    assert [i for i, r in enumerate(out) if "pyo3" in r and len(r["pyo3"]) == 1] == [5, 10, 15, 21, 26, 31]
+    assert all(list(r["pure_python"]) == ["/c/kreuzberg/fake.docx"] for r in out[1:16] + out[17:])
+
+
 def test_runner_interleaves_processes_and_reports_unbuilt_and_failed_implementations():
     spawned = []
 

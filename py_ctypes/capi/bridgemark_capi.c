@@ -330,9 +330,11 @@ static PyObject *spin(PyObject *self, PyObject *arg) {
 
 /* core_clock_ns(on: bool) -> int: the core clock of libbridgemark (bm_core_clock_ns) */
 static PyObject *core_clock_ns(PyObject *self, PyObject *arg) {
-    int on = PyObject_IsTrue(arg);
-    if (on < 0) return NULL;
-    return PyLong_FromUnsignedLongLong(bm_core_clock_ns(on));
+    if (!PyBool_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "'%.200s' object is not an instance of 'bool'", Py_TYPE(arg)->tp_name);
+        return NULL;
+    }
+    return PyLong_FromUnsignedLongLong(bm_core_clock_ns(arg == Py_True));
 }
 
 /* leak(n_bytes: int) -> None; InternalError when n_bytes cannot be allocated */

@@ -27,6 +27,20 @@ def utf8(value: object) -> bytes:
     return value.encode()
 
 
+def core_clock(c_clock):
+    """``core_clock_ns(on: bool) -> int`` over the C ABI's ``bm_core_clock_ns`` (``c_clock``, as
+    ctypes or cffi gives it), ``on`` checked as PyO3 checks a ``bool``: ``TypeError`` for any
+    other type (ctypes and cffi would take an int or anything truthy). Not a probe: never timed.
+    """
+
+    def core_clock_ns(on: bool) -> int:
+        if not isinstance(on, bool):
+            raise TypeError(f"'{type(on).__name__}' object is not an instance of 'bool'")
+        return c_clock(on)
+
+    return core_clock_ns
+
+
 def _u64(value: object) -> int:
     """``value`` as a u64, or PyO3's ``TypeError``/``OverflowError``."""
     n = index(value)  # TypeError: "'str' object cannot be interpreted as an integer"

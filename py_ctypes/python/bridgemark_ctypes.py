@@ -1,11 +1,12 @@
 """ctypes bridge (``bridgemark.load("ctypes")``): the C ABI of ``libbridgemark.so`` through ctypes.
 
-The probes ``noop``, ``add``, ``spin`` and the core clock ``core_clock_ns`` are the ctypes function objects
+The probes ``noop``, ``add``, ``spin`` are the ctypes function objects
 themselves (``argtypes``/``restype`` set, no Python frame between caller and C).
 ``extract_file``, ``extract_bytes``, ``echo``, ``make_result``, ``leak`` and ``panic`` are
 Python: they marshal the arguments, check the status, build
 :class:`bridgemark.result.ExtractionResult` from the ``bm_result`` structs and free them;
-that code is part of what this bridge costs.
+that code is part of what this bridge costs. ``core_clock_ns`` (an instrument, not a probe)
+checks its argument in Python first (:func:`_bridgemark_args.core_clock`).
 ``password``/``config`` become a ``bm_config`` only when one is given (else NULL: the
 core's defaults), checked by :mod:`_bridgemark_args` as PyO3 checks them.
 ctypes releases the GIL around every foreign call (``CDLL``), extraction and ``spin`` included.
@@ -23,7 +24,7 @@ import ctypes
 import os
 from ctypes import POINTER, Structure, c_bool, c_char, c_char_p, c_int64, c_size_t, c_uint32, c_uint64
 
-from _bridgemark_args import limits, utf8
+from _bridgemark_args import core_clock, limits, utf8
 from _bridgemark_lib import find_library
 from bridgemark.config import Config
 from bridgemark.errors import error_from_code
@@ -128,7 +129,7 @@ _char_p = POINTER(c_char)
 noop = _fn("bm_noop", (), None)
 add = _fn("bm_add", (c_int64, c_int64), c_int64)
 spin = _fn("bm_spin", (c_uint64,), None)
-core_clock_ns = _fn("bm_core_clock_ns", (c_bool,), c_uint64)
+core_clock_ns = core_clock(_fn("bm_core_clock_ns", (c_bool,), c_uint64))
 _encode = str.encode  # echo's str check: TypeError for anything but a str, at a method call's cost
 
 

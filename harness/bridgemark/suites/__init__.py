@@ -16,7 +16,8 @@ Each suite is a module with the same parts:
 - optionally ``headline(implementation, label) -> bool`` with ``headline_processes`` in
   ``PARAMS``: the cases whose own medians the report publishes as headline figures (the
   industry table; the repeatability section's bare call and seed files) get that many
-  processes in all, the others ``processes``; and ``spread(implementation, params) -> int``:
+  processes in all, the others ``processes`` (``headline_processes(implementation, params) -> int``
+  may give one implementation more); and ``spread(implementation, params) -> int``:
   processes per pass over the cases (:func:`rounds`).
 
 Statistics (numpy/scipy) are imported inside ``summarize`` only: worker processes import
@@ -40,7 +41,7 @@ from bridgemark.registry import FLOOR
 #: Suite names in run and report order.
 NAMES: tuple[str, ...] = ("extraction", "fidelity", "inflate", "interleave", "conversion", "calls", "startup", "threads", "memory", "stress", "reliability")
 #: Budget keys the runner reads (:func:`rounds`) and does not pass to the workers.
-RUNNER_PARAMS: tuple[str, ...] = ("processes", "headline_processes", "peer_spread")
+RUNNER_PARAMS: tuple[str, ...] = ("processes", "headline_processes", "pure_python_headline_processes", "peer_spread")
 #: Status of an implementation that measured; others are "not built" or "failed".
 OK = "ok"
 
@@ -116,7 +117,8 @@ def rounds(suite: ModuleType, params: dict, implementations: list[str], cases: l
     cases. ``params["processes"]`` passes measure every case; when the suite has a ``headline``
     rule and ``params["headline_processes"]`` is larger, rounds measuring only the headline cases,
     on the implementations that have any, follow each pass (spread evenly over the passes, so that
-    they sample the machine across the suite's time) up to that many processes in all.
+    they sample the machine across the suite's time) up to that many processes in all; a suite's
+    ``headline_processes(implementation, params)`` may give an implementation more.
 
     A suite may also spread an implementation's cases over ``spread(implementation, params)``
     processes per pass (each takes every k-th case), so that a figure taken over many cases (a
@@ -131,15 +133,21 @@ def rounds(suite: ModuleType, params: dict, implementations: list[str], cases: l
               for impl in implementations}
     one_pass = [{impl: c[j] for impl, c in chunks.items() if j < len(c)}
                 for j in range(max(map(len, chunks.values()), default=1))]
-    passes, extra = params["processes"], max(0, params.get("headline_processes", 0) - params["processes"])
-    headline = getattr(suite, "headline", None)
+    passes, headline = params["processes"], getattr(suite, "headline", None)
     subset = {} if headline is None else {
         impl: chosen for impl in implementations if (chosen := [c for c in cases if headline(impl, _label(c, labels))])}
+    wanted = getattr(suite, "headline_processes", lambda implementation, params: params.get("headline_processes", 0))
+    extra = {impl: max(0, wanted(impl, params) - passes) for impl in subset}
+    n_extra = max(extra.values(), default=0)
+    # Extra round k takes an implementation on its own share of the rounds, spread evenly
+    # (Bresenham): with 6 extra processes of 30 rounds, every 5th round.
+    extra_rounds = [{impl: subset[impl] for impl in subset if (k + 1) * extra[impl] // n_extra > k * extra[impl] // n_extra}
+                    for k in range(n_extra)]
     out: list[dict[str, list[str]]] = []
     for p in range(passes):
         out += one_pass
-        if subset:
-            out += [subset] * (extra // passes + (p < extra % passes))
+        start = p * (n_extra // passes) + min(p, n_extra % passes)
+        out += extra_rounds[start:start + n_extra // passes + (p < n_extra % passes)]
     return out
 
 

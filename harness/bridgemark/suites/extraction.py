@@ -38,15 +38,21 @@ from bridgemark.corpus import SEED_FILES
 #: (with ``peer_spread`` ~10 s more: 221 s against 210 … 218): with 2, their medians repeated within
 #: 10% in 7 of 16 cases. ``peer_spread``: a peer's files are spread over 4 processes per pass
 #: (:func:`spread`; full runs only: a quick run has a few files).
+#: ``pure_python_headline_processes``: pure_python's seed files take 32 processes
+#: (:func:`headline_processes`, ~15 s more): its factor against the in-process Rust loop spreads
+#: 2–3× more between processes than a bridge's (coefficient of variation over the 8 processes of
+#: a seed file 4–29% in the runs 2026-11-30T02-51-11Z … 04-09-09Z, a bridge's 2–10%), and over 8
+#: processes it moved 14.2× → 15.7× → 13.5× in three runs; 4× the processes halve that spread.
 PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 2, "headline_processes": 8, "peer_spread": 4, "warmups": 0, "samples": 3, "min_sample_ns": 5_000_000,
+    "full": {"processes": 2, "headline_processes": 8, "pure_python_headline_processes": 32, "peer_spread": 4, "warmups": 0, "samples": 3, "min_sample_ns": 5_000_000,
              "long_call_ns": 50_000_000, "long_call_samples": 2},
     "quick": {"processes": 2, "warmups": 0, "samples": 3, "min_sample_ns": 2_000_000},
 }
 METHOD = (
     "extract_file(path) in a calibrated loop (loops doubled until one sample lasts ≥ min_sample_ns; the "
     "calibration runs and `warmups` samples are discarded as warm-up), `samples` per process, `processes` fresh worker processes per "
-    "implementation (the seed files, headline figures: `headline_processes`, peers excepted; a peer's files "
+    "implementation (the seed files, headline figures: `headline_processes`, pure_python's "
+    "`pure_python_headline_processes`, peers excepted; a peer's files "
     "are spread over `peer_spread` processes per pass, each file in `processes`), interleaved; figure = median ns per call with a 95% bootstrap CI. Overhead of a bridge "
     "(and of pure_python), paired in its own process: each sample alternates (ABBA) with a sample of the "
     "core's own extract_file loop timed in Rust in the same process (bm_time_extract_file, the same number of "
@@ -69,6 +75,15 @@ def headline(implementation: str, label: str) -> bool:
     from bridgemark.registry import PEERS
 
     return label in SEED_FILES and implementation not in PEERS
+
+
+def headline_processes(implementation: str, params: dict) -> int:
+    """Processes in all for the seed files (:func:`bridgemark.suites.rounds`):
+    ``params["pure_python_headline_processes"]`` for pure_python when given, else
+    ``params["headline_processes"]`` (0 when neither: no extra rounds)."""
+    if implementation == "pure_python" and "pure_python_headline_processes" in params:
+        return params["pure_python_headline_processes"]
+    return params.get("headline_processes", 0)
 
 
 def spread(implementation: str, params: dict) -> int:
