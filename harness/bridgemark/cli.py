@@ -52,16 +52,20 @@ def _csv(choices: tuple[str, ...]):
     return parse
 
 
-#: Significant digits a float keeps in compare.json: a sample's relative resolution of 1e-6 lies
+#: Significant digits a float keeps in compare.json: a sample's relative resolution of 1e-5 lies
 #: far below any figure's noise (≥ 0.1%), and the 15–17 digits of a mean per call were a tenth of
-#: the file (run 2026-11-30T03-09-51Z: 2.30 MB → 2.06 MB).
-FLOAT_DIGITS = 6
+#: the file (run 2026-11-30T03-09-51Z: 2.30 MB → 2.06 MB); 5 rather than 6, with whole values
+#: written as integers (``52920`` for ``52920.0``), took run 2026-11-30T04-36-57Z from 2.017 to
+#: 1.917 MB, under the repository's 2 MiB a file.
+FLOAT_DIGITS = 5
 
 
 def _rounded(value: Any) -> Any:
-    """``value`` with every float rounded to :data:`FLOAT_DIGITS` significant digits (recursively)."""
+    """``value`` with every float rounded to :data:`FLOAT_DIGITS` significant digits, a whole one
+    below 1e15 as an ``int`` (recursively)."""
     if isinstance(value, float):
-        return float(f"{value:.{FLOAT_DIGITS}g}")
+        rounded = float(f"{value:.{FLOAT_DIGITS}g}")
+        return int(rounded) if rounded.is_integer() and abs(rounded) < 1e15 else rounded
     if isinstance(value, dict):
         return {k: _rounded(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -127,12 +131,16 @@ def compare(args: argparse.Namespace) -> Path:
         cases = suites.module(name).cases(files)
         impls = suites.implementations(name, implementations)
         suite_started = time.monotonic()
-        with tqdm(total=suites.worker_count(name, impls, list(cases), args.quick, cases), desc=name, unit="worker") as bar:
+        workers = suites.worker_count(name, impls, list(cases), args.quick, cases)
+        # A progress bar on a terminal only (tqdm's disable=None): in a log it is one line of \r's.
+        with tqdm(total=workers, desc=name, unit="worker", disable=None) as bar:
             results[name] = suites.run(
                 name, impls, list(cases), args.quick, status,
                 labels=cases, on_worker_done=lambda impl: (bar.set_postfix_str(impl), bar.update()),
             )
         results[name]["wall_time_s"] = round(time.monotonic() - suite_started, 1)
+        if bar.disable:
+            print(f"{name}: {workers} workers, {results[name]['wall_time_s']} s", file=sys.stderr)
     if "process" in args.suites:
         print("process: hyperfine (whole processes)", file=sys.stderr)
         suite_started = time.monotonic()
@@ -160,7 +168,7 @@ def compare(args: argparse.Namespace) -> Path:
             results.get("interleave", {}).get("records", []), results.get("conversion", {}).get("records", []))
     (run_id_dir / "compare.json").write_text(dumps(document) + "\n")
     report.write(document, args.out / "REPORT.md")
-    print(f"{run_id_dir / 'compare.json'}\n{args.out / 'REPORT.md'}  ({document['wall_time_s']} s)")
+    print(f"{run_id_dir / 'compare.json'}\n{args.out / 'REPORT.md'}  ({document['wall_time_s']} s of measuring)")
     return run_id_dir
 
 

