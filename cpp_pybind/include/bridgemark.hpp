@@ -114,7 +114,7 @@ void spin(std::uint64_t ns) noexcept;
 // The core clock of this library's copy of the core: returns the nanoseconds (monotonic
 // clock) summed over extract_file calls started while it was on, since the previous call;
 // resets that sum to 0 and turns the clock on (`on`) or off (off at load). While on, each
-// extraction also pays two clock reads (about 20 ns each). Never throws.
+// extraction also pays two clock reads (about 32 ns each). Never throws.
 std::uint64_t core_clock_ns(bool on) noexcept;
 
 // Allocates `n_bytes` bytes, writes each, and never frees them: the leak detector's

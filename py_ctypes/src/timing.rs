@@ -63,7 +63,7 @@ pub unsafe extern "C" fn bm_time_probe(
 /// (`bm_extract_file`, and each extraction of `bm_time_extract_file`) in extractions that
 /// started while its clock was on, since the previous `bm_core_clock_ns` call; resets that
 /// sum to 0 and turns the clock on (`on`) or off (off at load). While on, each extraction
-/// also pays two clock reads (about 20 ns each). Never fails.
+/// also pays two clock reads (about 32 ns each). Never fails.
 #[unsafe(no_mangle)]
 pub extern "C" fn bm_core_clock_ns(on: bool) -> u64 {
     run_infallible(|| bridgemark_core::clock::take(on))

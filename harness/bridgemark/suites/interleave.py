@@ -18,7 +18,7 @@ Figure per (bridge, file): median over pairs of (in the bridge's loop − tight 
 95% two-stage bootstrap interval. It is part of the bridge's measured overhead and no probe
 sees it (probes do no core work); the cost model adds it to that bridge's predictions. Known
 bias: a call in the bridge's loop also pays one read of the monotonic clock inside the
-interval it measures (about 20 ns), the tight loop none. Earlier runs timed the core one call
+interval it measures (about 32 ns: `core/src/clock.rs`), the tight loop none. Earlier runs timed the core one call
 at a time through ctypes right after each of the bridge's calls: a ctypes call's own work
 (libffi, argument conversion) ran in front of the core, which the bridge's loop does not have.
 In a trial (2026-11-30, a run of this suite alone against the reference run 03-49-49Z's) the
@@ -41,7 +41,11 @@ IMPLEMENTATIONS: tuple[str, ...] = BRIDGES
 #: state, not its code layout (ASLR), drawn once per process (the conversion suite's term moved
 #: 3.8 … 13.1 µs between processes in trials), so two processes of 3 pairs rather than one of 6
 #: (run 2026-11-30T04-09-09Z: 46 s, intervals 10–17 µs wide on small DOCX) for the same time and
-#: the same size of compare.json. A pair of short samples sits in one speed state.
+#: the same size of compare.json. A pair of short samples sits in one speed state. Only files whose
+#: one core call takes less than ``max_call_ns``: the effect is µs (≈ 3–15 µs on small DOCX in trials
+#: before run 2026-11-29T22-44), below the noise of samples of a few calls of several ms (those
+#: trials gave −24 … +4 ms), and those files' calls (up to 0.23 s) would cost 6 bridges × ~6 s
+#: of `make compare`'s minutes.
 PARAMS: dict[str, dict[str, int]] = {
     "full": {"processes": 2, "warmups": 0, "samples": 3, "min_sample_ns": 2_000_000, "max_call_ns": 2_000_000},
     "quick": {"processes": 1, "warmups": 0, "samples": 4, "min_sample_ns": 1_000_000, "max_call_ns": 2_000_000},
