@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from bridgemark import states
+from bridgemark import states, suites
 from bridgemark.corpus import SEED_FILES
 from bridgemark.registry import FLOOR, PEERS
 from bridgemark.suites.calls import FLOOR_CASE
@@ -595,6 +595,9 @@ def section_header(run: Run) -> list[str]:
     busy = ([f"> **Busy machine:** 1-minute load average {load_1_min} > {BUSY_LOAD_AVERAGE}: other work "
              "competed for the CPUs, so intervals are wide and medians may be biased; rerun on an idle machine.", ""]
             if load_1_min > BUSY_LOAD_AVERAGE else [])
+    off_cpu = sum(off for _, _, off in sample_counts(run).values())
+    busy += ([f"> **Busy machine:** {off_cpu:,} samples were still off CPU after their retakes (*Statistics*): "
+              "other work took this process's CPU during them; rerun on an idle machine.", ""] if off_cpu else [])
     failed = {i: [f"failed in {s}: `{body['failures'][i][:160]}`" for s, body in d["suites"].items()
                   if i in body.get("failures", {})] for i in run.implementations}
     impl_rows = [[i, DASH if i == "direct_rust" else "{} / {}".format(*info["wrapper_depth"]),
@@ -613,8 +616,36 @@ def section_header(run: Run) -> list[str]:
         "## Statistics", "",
         f"- Medians: {stats['bootstrap']}; {stats['confidence']:.0%} intervals in brackets, same unit as the figure.",
         f"- Slopes: {stats['slope']}.",
+        *sampling_line(run),
         "- Overhead %: see *Where the cost goes* for why it depends on the work per call.", "",
     ]
+
+
+def sample_counts(run: Run) -> dict[str, tuple[int, int, int]]:
+    """Suite → (samples kept, taken again, kept though still off CPU) under the on-CPU rule
+    (:data:`bridgemark.worker.SAMPLING`; :data:`bridgemark.suites.SAMPLE_COUNTS` summed over the
+    suite's records), for the suites whose records carry the counts (none before the rule)."""
+    out = {}
+    for name, body in run.doc["suites"].items():
+        recs = [r for r in body.get("records", []) if "samples_kept" in r]
+        if recs:
+            out[name] = tuple(sum(r[k] for r in recs) for k in suites.SAMPLE_COUNTS)
+    return out
+
+
+def sampling_line(run: Run) -> list[str]:
+    """The bullet on the on-CPU rule: its threshold and, per timed suite, :func:`sample_counts`;
+    ``[]`` for a run before the rule."""
+    counts = sample_counts(run)
+    if not counts:
+        return []
+    rule = run.suite(next(iter(counts)))["params"]
+    said = "; ".join(f"{name} {kept:,} / {again:,} / {off:,}" for name, (kept, again, off) in counts.items())
+    return [f"- Samples: one counts only if this worker process was on a CPU for at least "
+            f"{rule['min_on_cpu']:.0%} of its wall time (process CPU time / wall time), else it is taken again, "
+            f"at most {rule['max_retakes']} times, the last attempt then kept (a time slice lost to another "
+            f"process or to the hypervisor is ms long, as long as a sample). Kept / taken again / kept though off "
+            f"CPU, direct_rust's and the paired baselines' samples included: {said}."]
 
 
 #: Two runs of one machine repeat when every headline figure's ratio is within this (issue #4).
@@ -685,7 +716,8 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
             f"This run against `{previous['run_id']}` (same host): figure now / figure then, goal within "
             f"±{REPEAT_TOLERANCE:.0%}; {summary}. A worker process runs in one of several speed states of this VM "
             "for seconds and in one code layout (ASLR), both drawn once, so a median over few processes moves "
-            f"with the share of them in each{_headline_processes(run, prev)}.{_states_clause(*splits)} "
+            f"with the share of them in each{_headline_processes(run, prev)}.{_states_clause(*splits)}"
+            f"{_on_cpu_clause(run)} "
             "Absolute times carry the machine's "
             "state of the day; a paired factor (a bridge's time / the C-API "
             "floor's bare call or the core's own loop in the same worker, sample for sample; a peer's or the "
@@ -705,6 +737,18 @@ def _states_clause(split_now: states.States | None, split_before: states.States 
             f"C-API floors*), and the processes in the faster one were {share[0]} in this run, {share[1]} in the "
             f"previous: it is compared within each state where both runs have at least {states.MIN_PROCESSES} of "
             "its processes, pooled where no state has.")
+
+
+def _on_cpu_clause(run: Run) -> str:
+    """The sentence saying the speed states are not lost CPU time, when every kept sample of
+    ``run`` met the on-CPU rule (:func:`sample_counts`); ``""`` otherwise or before the rule."""
+    counts = sample_counts(run)
+    if not counts or any(off for _, _, off in counts.values()):
+        return ""
+    share = run.suite(next(iter(counts)))["params"]["min_on_cpu"]
+    return (f" Every kept sample of this run had its process on a CPU for at least {share:.0%} of its wall time: "
+            "these states are not other processes of this VM, nor the hypervisor, taking the CPU away; the work "
+            "itself runs slower in them, by an amount this VM cannot see as lost CPU time.")
 
 
 def _same_state_factors(now: dict, before: dict, split_now: states.States | None,

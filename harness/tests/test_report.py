@@ -164,6 +164,24 @@ def test_a_busy_machine_is_flagged_above_the_tables(document):
     assert text.index("Busy machine") < text.index("## Environment")
 
 
+def test_the_samples_retaken_off_cpu_are_counted_per_suite_and_absent_before_the_rule(document):
+    assert "taken again" not in report.render(document)  # the fixture's run predates the on-CPU rule
+    body = document["suites"]["extraction"]
+    body["params"] |= {"min_on_cpu": 0.95, "max_retakes": 3}
+    for i, rec in enumerate(r for r in body["records"] if "samples_ns_per_iter" in r):
+        rec |= {"samples_kept": 10, "samples_retaken": i % 2, "samples_off_cpu": 0}
+    n = sum(1 for r in body["records"] if "samples_kept" in r)
+    line = next(x for x in report.render(document).splitlines() if x.startswith("- Samples:"))
+    assert "at least 95% of its wall time" in line and "at most 3 times" in line
+    assert f"extraction {10 * n:,} / {n // 2:,} / 0." in line
+    assert "Busy machine" not in report.render(document)
+    previous = json.loads(FIXTURE.read_text())
+    assert "Every kept sample of this run had its process on a CPU" in report.render(document, previous)
+    body["records"][0]["samples_off_cpu"] = 2
+    assert "Every kept sample" not in report.render(document, previous)
+    assert "**Busy machine:** 2 samples were still off CPU" in report.render(document)
+
+
 def test_an_interval_shares_the_unit_of_its_widest_bound():
     rec = {"overhead_ns": -371.0, "overhead_ci95_low_ns": -28_097.0, "overhead_ci95_high_ns": 44_394.0}
     assert report.fmt_ns_ci(rec, "overhead", sign=True) == "-0.371 µs [-28.1, 44.4]"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -97,6 +98,57 @@ def test_a_paired_baseline_alternates_with_the_bridge_sample_for_sample(fake):
     assert order[:2] == ["bridge", "bridge"]  # no calibration of its own: the bridge's loops
     assert rec["rust_loops"] == 1 and rec["rust_warmup_ns_per_iter"] == [1000.0]
     assert rec["rust_samples_ns_per_iter"] == [1000.0] * 3 and len(rec["samples_ns_per_iter"]) == 3
+
+
+def test_a_sample_spent_off_cpu_is_retaken_up_to_max_retakes_then_kept_and_counted():
+    attempts: list[int] = []
+
+    def asleep() -> int:  # asleep: off CPU whatever the machine's load
+        attempts.append(1)
+        time.sleep(0.002)
+        return len(attempts)
+
+    sampler = worker.Sampler(worker.SAMPLING)
+    assert sampler.take(asleep) == worker.SAMPLING["max_retakes"] + 1
+    assert sampler.fields() == {"samples_kept": 1, "samples_retaken": worker.SAMPLING["max_retakes"],
+                                "samples_off_cpu": 1}
+
+
+def test_a_sample_on_cpu_for_its_whole_wall_time_is_kept_at_once():
+    ticks = iter(range(0, 1000, 10))  # CPU time and wall time advance alike: on CPU throughout
+    sampler = worker.Sampler(worker.SAMPLING, cpu_ns=lambda: next(ticks), wall_ns=lambda: next(ticks) - 5)
+    assert [sampler.take(lambda: i) for i in range(3)] == [0, 1, 2]
+    assert sampler.fields() == {"samples_kept": 3, "samples_retaken": 0, "samples_off_cpu": 0}
+
+
+def test_a_sample_retaken_once_keeps_the_second_attempts_value():
+    clocks = iter([0, 0, 50, 100,  # first attempt: 50 ns of CPU in 100 ns of wall time
+                   0, 0, 100, 100])  # second: on CPU throughout
+    sampler = worker.Sampler({"min_on_cpu": 0.95, "max_retakes": 3}, cpu_ns=lambda: next(clocks),
+                             wall_ns=lambda: next(clocks))
+    values = iter(["first", "second"])
+    assert sampler.take(lambda: next(values)) == "second"
+    assert sampler.fields() == {"samples_kept": 1, "samples_retaken": 1, "samples_off_cpu": 0}
+
+
+def test_without_the_on_cpu_rule_every_sample_is_kept_at_once():
+    sampler = worker.Sampler({})
+    sampler.take(lambda: time.sleep(0.001))
+    assert sampler.fields() == {"samples_kept": 1, "samples_retaken": 0, "samples_off_cpu": 0}
+
+
+def test_timing_record_counts_its_samples_the_paired_baselines_included(fake):
+    rec = worker.timing_record("f", fake.extract_file, ("f",), FAST | worker.SAMPLING,
+                               baseline=("rust", lambda loops: 1000 * loops, False))
+    assert rec["samples_kept"] == 2 * (FAST["warmups"] + FAST["samples"])
+    assert rec["samples_retaken"] >= 0 and rec["samples_off_cpu"] >= 0
+
+
+def test_pooled_records_sum_the_sample_counts_of_their_processes():
+    counts = {"samples_kept": 6, "samples_retaken": 2, "samples_off_cpu": 1}
+    raw = {"pyo3": [[_timing("f.docx", [1.0, 2.0, 3.0]) | counts], [_timing("f.docx", [1.0, 2.0, 3.0]) | counts]]}
+    rec = suites.pooled_timing(raw)["pyo3", "f.docx"]
+    assert {k: rec[k] for k in counts} == {"samples_kept": 12, "samples_retaken": 4, "samples_off_cpu": 2}
 
 
 def test_a_long_first_call_takes_the_long_call_samples_and_a_short_one_all(fake):

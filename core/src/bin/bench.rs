@@ -11,8 +11,10 @@
 //!   `noop:floor` (Python implementations only, `{"case", "skipped"}` here: the bare call paired
 //!   with the C-API floor's in the worker).
 //! - timing records: `{"case", "loops", "warmup_ns_per_iter": [..], "samples_ns_per_iter": [..],
-//!   "minor_faults_per_iter"}`: loops doubled until one sample lasts `min_sample_ns`, then
-//!   `warmups` + `samples` samples; minor page faults counted over those samples, per call.
+//!   "minor_faults_per_iter", "samples_kept", "samples_retaken", "samples_off_cpu"}`: loops doubled
+//!   until one sample lasts `min_sample_ns`, then `warmups` + `samples` samples, each under the
+//!   on-CPU rule (`min_on_cpu`, `max_retakes`: [`Sampler`]); minor page faults counted over those
+//!   samples, per call.
 //! - `memory`: CASE = `extract_file:PATH` | `leak:N`; RSS (VmRSS of /proc/self/status) after
 //!   each of `points` chunks after a warm-up: `{"case", "warmup_iterations", "iterations", "rss_bytes"}`.
 //! - `stress`: CASEs = file paths; round-robin for `duration_ms`, per `window_ms` window the
@@ -53,6 +55,78 @@ struct Params {
     points: u64,
     max_iterations: u64,
     window_ms: u64,
+    /// The on-CPU rule (`bridgemark.worker.SAMPLING`): a sample during which this process was on
+    /// a CPU for less than this share of its wall time is taken again (0: no rule) …
+    min_on_cpu: f64,
+    /// … at most this many times, the last attempt then kept and counted off CPU.
+    max_retakes: u32,
+}
+
+/// Takes timed samples under the on-CPU rule of [`Params`] and counts them, as
+/// `bridgemark.worker.Sampler` does in the Python workers.
+struct Sampler {
+    min_on_cpu: f64,
+    max_retakes: u32,
+    kept: u64,
+    retaken: u64,
+    off_cpu: u64,
+}
+
+impl Sampler {
+    fn new(p: &Params) -> Sampler {
+        Sampler {
+            min_on_cpu: p.min_on_cpu,
+            max_retakes: p.max_retakes,
+            kept: 0,
+            retaken: 0,
+            off_cpu: 0,
+        }
+    }
+
+    /// `sample()`'s value from the first attempt during which this process was on a CPU for at
+    /// least `min_on_cpu` of the wall time; after `max_retakes` retakes the last is kept.
+    fn take<T>(&mut self, mut sample: impl FnMut() -> T) -> T {
+        let mut attempt = 0;
+        loop {
+            let (cpu, wall) = (process_cpu_ns(), Instant::now());
+            let value = sample();
+            let (cpu, wall) = (
+                process_cpu_ns().saturating_sub(cpu),
+                wall.elapsed().as_nanos(),
+            );
+            if cpu as f64 >= self.min_on_cpu * wall as f64 {
+                break self.keep(value);
+            }
+            if attempt == self.max_retakes {
+                self.off_cpu += 1;
+                break self.keep(value);
+            }
+            self.retaken += 1;
+            attempt += 1;
+        }
+    }
+
+    fn keep<T>(&mut self, value: T) -> T {
+        self.kept += 1;
+        value
+    }
+
+    /// The record's counts: `samples_kept`, `samples_retaken`, `samples_off_cpu`.
+    fn fields(&self) -> Value {
+        json!({"samples_kept": self.kept, "samples_retaken": self.retaken, "samples_off_cpu": self.off_cpu})
+    }
+}
+
+/// CPU time of this process in ns (`clock_gettime(CLOCK_PROCESS_CPUTIME_ID)`, as Python's
+/// `time.process_time_ns`).
+fn process_cpu_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes into the timespec we own; the clock id is always valid on Linux.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
 }
 
 /// Loops per sample: doubled from 1 until one sample of `f` lasts `p.min_sample_ns`.
@@ -70,11 +144,23 @@ fn calibrate_with<G: FnMut(u64) -> u64>(run: &mut G, p: &Params) -> u64 {
     loops
 }
 
-/// The raw timing record of one case from its per-iteration samples (warm-ups first).
-fn record(case: &str, p: &Params, loops: u64, per_iter: &[f64], faults: u64) -> Value {
-    json!({"case": case, "loops": loops,
-           "warmup_ns_per_iter": per_iter[..p.warmups], "samples_ns_per_iter": per_iter[p.warmups..],
-           "minor_faults_per_iter": faults as f64 / (loops as f64 * (p.warmups + p.samples).max(1) as f64)})
+/// The raw timing record of one case from its per-iteration samples (warm-ups first), the page
+/// faults over its `attempts` samples (retakes included) and its sampler's counts.
+fn record(
+    case: &str,
+    p: &Params,
+    loops: u64,
+    per_iter: &[f64],
+    faults: u64,
+    attempts: u64,
+    sampler: &Sampler,
+) -> Value {
+    merge(
+        json!({"case": case, "loops": loops,
+               "warmup_ns_per_iter": per_iter[..p.warmups], "samples_ns_per_iter": per_iter[p.warmups..],
+               "minor_faults_per_iter": faults as f64 / (loops as f64 * attempts.max(1) as f64)}),
+        sampler.fields(),
+    )
 }
 
 /// The timing record of one case (pyperf's method: calibrate, warm up, sample).
@@ -85,17 +171,19 @@ fn timing<F: FnMut()>(case: &str, p: &Params, mut f: F) -> Value {
 /// [`timing`] for a case that times its own loop (`loops` → elapsed ns).
 fn timing_with<G: FnMut(u64) -> u64>(case: &str, p: &Params, mut run: G) -> Value {
     let loops = calibrate_with(&mut run, p);
+    let (mut sampler, mut attempts) = (Sampler::new(p), 0);
     let faults_before = minor_faults();
     let per_iter: Vec<f64> = (0..p.warmups + p.samples)
-        .map(|_| run(loops) as f64 / loops as f64)
+        .map(|_| {
+            sampler.take(|| {
+                attempts += 1;
+                run(loops)
+            }) as f64
+                / loops as f64
+        })
         .collect();
-    record(
-        case,
-        p,
-        loops,
-        &per_iter,
-        minor_faults().saturating_sub(faults_before),
-    )
+    let faults = minor_faults().saturating_sub(faults_before);
+    record(case, p, loops, &per_iter, faults, attempts, &sampler)
 }
 
 /// The timing records of two cases sampled alternately (ABBA: pair `i` runs `a` first when
@@ -107,21 +195,53 @@ fn paired_timing<A: FnMut(), B: FnMut()>(
     p: &Params,
 ) -> [Value; 2] {
     let (loops_a, loops_b) = (calibrate(&mut a, p), calibrate(&mut b, p));
-    let (mut per_a, mut per_b, mut faults) = (Vec::new(), Vec::new(), [0u64; 2]);
+    let (mut per_a, mut per_b, mut faults, mut attempts) =
+        (Vec::new(), Vec::new(), [0u64; 2], [0u64; 2]);
+    let mut samplers = [Sampler::new(p), Sampler::new(p)];
     for i in 0..p.warmups + p.samples {
         for first in [i % 2 == 0, i % 2 != 0] {
+            let k = usize::from(!first);
             let before = minor_faults();
+            let (sampler, n) = (&mut samplers[k], &mut attempts[k]);
             if first {
-                per_a.push(time_loop(&mut a, loops_a) as f64 / loops_a as f64);
+                per_a.push(
+                    sampler.take(|| {
+                        *n += 1;
+                        time_loop(&mut a, loops_a)
+                    }) as f64
+                        / loops_a as f64,
+                );
             } else {
-                per_b.push(time_loop(&mut b, loops_b) as f64 / loops_b as f64);
+                per_b.push(
+                    sampler.take(|| {
+                        *n += 1;
+                        time_loop(&mut b, loops_b)
+                    }) as f64
+                        / loops_b as f64,
+                );
             }
-            faults[usize::from(!first)] += minor_faults().saturating_sub(before);
+            faults[k] += minor_faults().saturating_sub(before);
         }
     }
     [
-        record(case_a, p, loops_a, &per_a, faults[0]),
-        record(case_b, p, loops_b, &per_b, faults[1]),
+        record(
+            case_a,
+            p,
+            loops_a,
+            &per_a,
+            faults[0],
+            attempts[0],
+            &samplers[0],
+        ),
+        record(
+            case_b,
+            p,
+            loops_b,
+            &per_b,
+            faults[1],
+            attempts[1],
+            &samplers[1],
+        ),
     ]
 }
 
@@ -426,7 +546,34 @@ fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::Params;
+    use super::{Params, Sampler};
+    use std::time::Duration;
+
+    #[test]
+    fn a_sample_spent_off_cpu_is_retaken_up_to_max_retakes_then_kept_and_counted() {
+        let p = Params {
+            min_on_cpu: 0.95,
+            max_retakes: 3,
+            ..Params::default()
+        };
+        let (mut sampler, mut attempts) = (Sampler::new(&p), 0);
+        let value = sampler.take(|| {
+            attempts += 1;
+            std::thread::sleep(Duration::from_millis(2)); // asleep: off CPU, whatever the load
+            attempts
+        });
+        assert_eq!((value, attempts), (4, 4));
+        assert_eq!((sampler.kept, sampler.retaken, sampler.off_cpu), (1, 3, 1));
+    }
+
+    #[test]
+    fn without_the_on_cpu_rule_every_sample_is_kept_at_once() {
+        let mut sampler = Sampler::new(&Params::default());
+        for _ in 0..3 {
+            sampler.take(|| std::thread::sleep(Duration::from_millis(1)));
+        }
+        assert_eq!((sampler.kept, sampler.retaken, sampler.off_cpu), (3, 0, 0));
+    }
 
     #[test]
     fn a_long_first_call_takes_the_long_call_samples_and_a_short_one_all() {

@@ -187,6 +187,11 @@ SIZE_FIELDS: tuple[str, ...] = ("marshalled_bytes", "marshalled_objects")
 KIND_FIELD = "marshalled_bytes_by_kind"
 
 
+#: The on-CPU rule's counts a timing record carries (:meth:`bridgemark.worker.Sampler.fields`),
+#: summed over processes by :func:`pooled_timing` (runs before the rule lack them).
+SAMPLE_COUNTS: tuple[str, ...] = ("samples_kept", "samples_retaken", "samples_off_cpu")
+
+
 def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dict[str, Any]]:
     """Pools the timing records of every process per (implementation, case) and summarises them.
 
@@ -197,7 +202,8 @@ def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dic
         bounds, ``n``, ``n_processes``, ``loops`` and ``samples_ns_per_iter`` (both per process:
         a list, and a list of lists), the :data:`SIZE_FIELDS` (and :data:`KIND_FIELD`) when a process measured them,
         ``minor_faults_per_call`` (mean over processes of the page faults per call during the
-        samples), or with ``error`` when the case failed in any process.
+        samples), the :data:`SAMPLE_COUNTS` summed over processes, or with ``error`` when the case
+        failed in any process.
     """
     from bridgemark import stats
 
@@ -223,6 +229,7 @@ def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dic
         faults = [r["minor_faults_per_iter"] for r in rs if "minor_faults_per_iter" in r]
         if faults:
             sizes["minor_faults_per_call"] = sum(faults) / len(faults)
+        sizes |= {k: sum(r[k] for r in rs) for k in SAMPLE_COUNTS if all(k in r for r in rs)}
         out[impl, case] = head | sizes | {
             "unit": "ns per call",
             **est.fields("median", "ns"),

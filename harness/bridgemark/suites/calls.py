@@ -52,9 +52,9 @@ from bridgemark.registry import FLOOR, load
 #: median repeated within 10% in 3 of 7 Python implementations (run 2026-11-29T23-45-25Z against
 #: the one before), with 8 in 8 of 8 implementations and the factors in floors in 6 of 6 (two
 #: back-to-back runs of the suite, 2026-11-30).
-PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 2, "headline_processes": 8, "warmups": 0, "samples": 3, "min_sample_ns": 10_000_000},
-    "quick": {"processes": 2, "warmups": 1, "samples": 3, "min_sample_ns": 2_000_000},
+PARAMS: dict[str, dict[str, int | float]] = {
+    "full": {"processes": 2, "headline_processes": 8, "warmups": 0, "samples": 3, "min_sample_ns": 10_000_000, **worker.SAMPLING},
+    "quick": {"processes": 2, "warmups": 1, "samples": 3, "min_sample_ns": 2_000_000, **worker.SAMPLING},
 }
 #: ASCII ``echo`` payload sizes (bytes; 0 B … 1 MB) and the non-ASCII ones (per alphabet).
 #:

@@ -46,9 +46,9 @@ IMPLEMENTATIONS: tuple[str, ...] = BRIDGES
 #: bridge. 10 samples of ≥ 1 ms: a sample of a small DOCX holds a few iterations, of a 1–2 ms PDF
 #: one (each runs the core twice); 20 samples of ≥ 2 ms took 121 s of run 2026-11-30T02-05-04Z,
 #: this budget about half. Files as the interleave suite (``max_call_ns``), here for the budget.
-PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 2, "warmups": 1, "samples": 10, "min_sample_ns": 1_000_000, "max_call_ns": 2_000_000},
-    "quick": {"processes": 1, "warmups": 1, "samples": 4, "min_sample_ns": 1_000_000, "max_call_ns": 2_000_000},
+PARAMS: dict[str, dict[str, int | float]] = {
+    "full": {"processes": 2, "warmups": 1, "samples": 10, "min_sample_ns": 1_000_000, "max_call_ns": 2_000_000, **worker.SAMPLING},
+    "quick": {"processes": 1, "warmups": 1, "samples": 4, "min_sample_ns": 1_000_000, "max_call_ns": 2_000_000, **worker.SAMPLING},
 }
 METHOD = (
     "per bridge and file, in the bridge's worker: each iteration times the bridge's make_result(C, T) "
@@ -90,7 +90,8 @@ def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
     """Child side, per file: ``{"case", "probe", "loops", "samples_ns_per_iter"`` (per sample, the
     mean over its iterations of the bridge's (after the core − warm) − Rust's), ``"rust_ns_per_iter"``
     (per sample, the mean of Rust's (after the core − warm) alone), ``"warmup_ns_per_iter"``
-    (the former's warm-ups)``}``, ``{"case", "error"}``, or ``{"case", "skipped"}`` (one core call
+    (the former's warm-ups), the sample counts of :meth:`bridgemark.worker.Sampler.fields` ``}``,
+    ``{"case", "error"}``, or ``{"case", "skipped"}`` (one core call
     takes ``params["max_call_ns"]`` or more: each iteration runs it twice)."""
     core, probe, clock, make = interleave.core_timer(), _probe_timer(), time.perf_counter_ns, bridge.make_result
 
@@ -131,13 +132,14 @@ def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
             continue
         differences: list[float] = []
         rust: list[float] = []
+        sampler = worker.Sampler(params)
         for _ in range(params["warmups"] + params["samples"]):
-            pairs = [iteration(*args) for _ in range(loops)]
+            pairs = sampler.take(lambda: [iteration(*args) for _ in range(loops)])
             differences.append(statistics.fmean(b - r for b, r in pairs))
             rust.append(statistics.fmean(r for _, r in pairs))
         w = params["warmups"]
         out.append({"case": path, "probe": case, "loops": loops, "warmup_ns_per_iter": differences[:w],
-                    "samples_ns_per_iter": differences[w:], "rust_ns_per_iter": rust[w:]})
+                    "samples_ns_per_iter": differences[w:], "rust_ns_per_iter": rust[w:], **sampler.fields()})
     return out
 
 

@@ -43,10 +43,10 @@ from bridgemark.corpus import SEED_FILES
 #: 2–3× more between processes than a bridge's (coefficient of variation over the 8 processes of
 #: a seed file 4–29% in the runs 2026-11-30T02-51-11Z … 04-09-09Z, a bridge's 2–10%), and over 8
 #: processes it moved 14.2× → 15.7× → 13.5× in three runs; 4× the processes halve that spread.
-PARAMS: dict[str, dict[str, int]] = {
+PARAMS: dict[str, dict[str, int | float]] = {
     "full": {"processes": 2, "headline_processes": 8, "pure_python_headline_processes": 32, "peer_spread": 4, "warmups": 0, "samples": 3, "min_sample_ns": 5_000_000,
-             "long_call_ns": 50_000_000, "long_call_samples": 2},
-    "quick": {"processes": 2, "warmups": 0, "samples": 3, "min_sample_ns": 2_000_000},
+             "long_call_ns": 50_000_000, "long_call_samples": 2, **worker.SAMPLING},
+    "quick": {"processes": 2, "warmups": 0, "samples": 3, "min_sample_ns": 2_000_000, **worker.SAMPLING},
 }
 METHOD = (
     "extract_file(path) in a calibrated loop (loops doubled until one sample lasts ≥ min_sample_ns; the "

@@ -25,9 +25,9 @@ FILES: tuple[str, ...] = ("unstructured/handbook-872p.docx", "generated/paragrap
 #: 2.69× [2.66, 2.73] in run 2026-11-30T01-26-18Z, 2.32× [2.18, 2.62] in 02-26-10Z, whose calls
 #: suite had twice the share of processes in the faster state (:mod:`bridgemark.states`). 3
 #: processes took 7.4 s of that run.
-PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 8, "warmups": 1, "samples": 5, "min_sample_ns": 50_000_000},
-    "quick": {"processes": 2, "warmups": 0, "samples": 3, "min_sample_ns": 10_000_000},
+PARAMS: dict[str, dict[str, int | float]] = {
+    "full": {"processes": 8, "warmups": 1, "samples": 5, "min_sample_ns": 50_000_000, **worker.SAMPLING},
+    "quick": {"processes": 2, "warmups": 0, "samples": 3, "min_sample_ns": 10_000_000, **worker.SAMPLING},
 }
 METHOD = (
     "direct Rust (bridgemark-bench inflate): extract_bytes on the file's bytes in memory vs inflating only "

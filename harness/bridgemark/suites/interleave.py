@@ -46,9 +46,9 @@ IMPLEMENTATIONS: tuple[str, ...] = BRIDGES
 #: before run 2026-11-29T22-44), below the noise of samples of a few calls of several ms (those
 #: trials gave −24 … +4 ms), and those files' calls (up to 0.23 s) would cost 6 bridges × ~6 s
 #: of `make compare`'s minutes.
-PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 2, "warmups": 0, "samples": 3, "min_sample_ns": 2_000_000, "max_call_ns": 2_000_000},
-    "quick": {"processes": 1, "warmups": 0, "samples": 4, "min_sample_ns": 1_000_000, "max_call_ns": 2_000_000},
+PARAMS: dict[str, dict[str, int | float]] = {
+    "full": {"processes": 2, "warmups": 0, "samples": 3, "min_sample_ns": 2_000_000, "max_call_ns": 2_000_000, **worker.SAMPLING},
+    "quick": {"processes": 1, "warmups": 0, "samples": 4, "min_sample_ns": 1_000_000, "max_call_ns": 2_000_000, **worker.SAMPLING},
 }
 METHOD = (
     "per bridge and file, in the bridge's worker: the core's own extraction timed in Rust by the bridge's core "
@@ -86,7 +86,8 @@ def skip_reason(timed: Callable[[str, int], int], path: str, max_call_ns: int, w
 
 def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
     """Child side, per file: ``{"case", "loops", "samples_ns_per_iter"`` (in the bridge's loop),
-    ``"rust_samples_ns_per_iter"`` (tight loop), warm-ups alike}``, ``{"case", "error"}``, or
+    ``"rust_samples_ns_per_iter"`` (tight loop), warm-ups alike, the sample counts of
+    :meth:`bridgemark.worker.Sampler.fields`}``, ``{"case", "error"}``, or
     ``{"case", "skipped"}`` when one core call (the first) takes ``params["max_call_ns"]`` or more."""
     timed, extract, clock = core_timer(), bridge.extract_file, bridge.core_clock_ns
 
@@ -110,15 +111,17 @@ def measure(bridge: Any, params: dict, cases: list[str]) -> list[dict]:
             continue
         in_loop: list[float] = []
         tight: list[float] = []
+        sampler = worker.Sampler(params)
         for i in range(params["warmups"] + params["samples"]):
             for first in (i % 2 == 0, i % 2 != 0):
                 if first:
-                    in_loop.append(in_bridge_loop(path, loops))
+                    in_loop.append(sampler.take(lambda: in_bridge_loop(path, loops)))
                 else:
-                    tight.append(timed(path, loops) / loops)
+                    tight.append(sampler.take(lambda: timed(path, loops)) / loops)
         w = params["warmups"]
         out.append({"case": path, "loops": loops, "warmup_ns_per_iter": in_loop[:w], "samples_ns_per_iter": in_loop[w:],
-                    "rust_loops": loops, "rust_warmup_ns_per_iter": tight[:w], "rust_samples_ns_per_iter": tight[w:]})
+                    "rust_loops": loops, "rust_warmup_ns_per_iter": tight[:w], "rust_samples_ns_per_iter": tight[w:],
+                    **sampler.fields()})
     return out
 
 

@@ -33,9 +33,9 @@ IMPORTS_BRIDGE = True
 IMPLEMENTATIONS: tuple[str, ...] = PYTHON_IMPLEMENTATIONS
 #: Budgets: ``processes`` fresh processes per implementation (each gives one import and one
 #: first call per file); steady state as in the extraction suite, shorter samples.
-PARAMS: dict[str, dict[str, int]] = {
-    "full": {"processes": 8, "warmups": 0, "samples": 3, "min_sample_ns": 2_000_000},
-    "quick": {"processes": 3, "warmups": 0, "samples": 3, "min_sample_ns": 1_000_000},
+PARAMS: dict[str, dict[str, int | float]] = {
+    "full": {"processes": 8, "warmups": 0, "samples": 3, "min_sample_ns": 2_000_000, **worker.SAMPLING},
+    "quick": {"processes": 3, "warmups": 0, "samples": 3, "min_sample_ns": 1_000_000, **worker.SAMPLING},
 }
 #: The files, in the order every process extracts them.
 FILES: tuple[str, ...] = (SEED_FILES[0], SEED_PDF)
