@@ -623,14 +623,10 @@ def section_header(run: Run) -> list[str]:
 
 def sample_counts(run: Run) -> dict[str, tuple[int, int, int]]:
     """Suite → (samples kept, taken again, kept though still off CPU) under the on-CPU rule
-    (:data:`bridgemark.worker.SAMPLING`; :data:`bridgemark.suites.SAMPLE_COUNTS` summed over the
-    suite's records), for the suites whose records carry the counts (none before the rule)."""
-    out = {}
-    for name, body in run.doc["suites"].items():
-        recs = [r for r in body.get("records", []) if "samples_kept" in r]
-        if recs:
-            out[name] = tuple(sum(r[k] for r in recs) for k in suites.SAMPLE_COUNTS)
-    return out
+    (:data:`bridgemark.worker.SAMPLING`; the suite's ``sampling``, :func:`bridgemark.suites.run`),
+    for the suites that give them (none before the rule)."""
+    return {name: tuple(body["sampling"][k] for k in suites.SAMPLE_COUNTS)
+            for name, body in run.doc["suites"].items() if "sampling" in body}
 
 
 def sampling_line(run: Run) -> list[str]:

@@ -144,11 +144,22 @@ def test_timing_record_counts_its_samples_the_paired_baselines_included(fake):
     assert rec["samples_retaken"] >= 0 and rec["samples_off_cpu"] >= 0
 
 
-def test_pooled_records_sum_the_sample_counts_of_their_processes():
-    counts = {"samples_kept": 6, "samples_retaken": 2, "samples_off_cpu": 1}
+def test_pooled_records_sum_their_processes_retakes_and_omit_counts_that_are_zero():
+    counts = {"samples_kept": 6, "samples_retaken": 2, "samples_off_cpu": 0}
     raw = {"pyo3": [[_timing("f.docx", [1.0, 2.0, 3.0]) | counts], [_timing("f.docx", [1.0, 2.0, 3.0]) | counts]]}
     rec = suites.pooled_timing(raw)["pyo3", "f.docx"]
-    assert {k: rec[k] for k in counts} == {"samples_kept": 12, "samples_retaken": 4, "samples_off_cpu": 2}
+    assert rec["samples_retaken"] == 4 and "samples_off_cpu" not in rec and "samples_kept" not in rec
+
+
+def test_a_suite_sums_every_workers_sample_counts():
+    counts = {"samples_kept": 6, "samples_retaken": 1, "samples_off_cpu": 0}
+
+    def spawn(impl, suite, params, cases):
+        return {"status": "ok", "records": [_timing(c, [1.0, 2.0, 3.0]) | counts for c in cases]}
+
+    body = suites.run("extraction", ["pyo3", "direct_rust"], ["a.docx", "b.docx"], True, {}, spawn=spawn)
+    n = 2 * 2 * extraction.PARAMS["quick"]["processes"]  # implementations × files × processes
+    assert body["sampling"] == {"samples_kept": 6 * n, "samples_retaken": n, "samples_off_cpu": 0}
 
 
 def test_a_long_first_call_takes_the_long_call_samples_and_a_short_one_all(fake):

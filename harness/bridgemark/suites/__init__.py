@@ -78,8 +78,9 @@ def run(
         spawn: runs one worker and returns its JSON object (tests pass a fake).
         on_worker_done: called with the implementation after each worker (progress bars).
     Returns:
-        ``{"method": str, "params": dict, "failures": {implementation: error}, "records": [...]}``
-        for compare.json. A worker that crashes or prints no JSON is a failure of this suite
+        ``{"method": str, "params": dict, "failures": {implementation: error}, "sampling"?: {...},
+        "records": [...]}`` for compare.json; ``sampling``: the :data:`SAMPLE_COUNTS` summed over
+        every worker's records, when they carry them (a suite of timed samples). A worker that crashes or prints no JSON is a failure of this suite
         only: the implementation is skipped for the rest of the suite and its records dropped.
     """
     suite = module(name)
@@ -108,7 +109,9 @@ def run(
                     records = [r | {"case": _label(r["case"], labels or {})} for r in out["records"]]
                     raw.setdefault(impl, []).append(records)
             on_worker_done(impl)
-    return {"method": suite.METHOD, "params": params, "failures": failures, "records": suite.summarize(raw)}
+    sampled = [r for processes in raw.values() for records in processes for r in records if SAMPLE_COUNTS[0] in r]
+    sampling = {"sampling": {k: sum(r[k] for r in sampled) for k in SAMPLE_COUNTS}} if sampled else {}
+    return {"method": suite.METHOD, "params": params, "failures": failures, **sampling, "records": suite.summarize(raw)}
 
 
 def rounds(suite: ModuleType, params: dict, implementations: list[str], cases: list[str],
@@ -187,9 +190,12 @@ SIZE_FIELDS: tuple[str, ...] = ("marshalled_bytes", "marshalled_objects")
 KIND_FIELD = "marshalled_bytes_by_kind"
 
 
-#: The on-CPU rule's counts a timing record carries (:meth:`bridgemark.worker.Sampler.fields`),
-#: summed over processes by :func:`pooled_timing` (runs before the rule lack them).
+#: The on-CPU rule's counts a timing record carries (:meth:`bridgemark.worker.Sampler.fields`):
+#: summed per suite by :func:`run`; a pooled record (:func:`pooled_timing`) keeps those of
+#: :data:`SAMPLE_EVENTS` that are not zero, summed over its processes (every count on every
+#: record took 135 KB of a 2 MB compare.json). Runs before the rule lack them.
 SAMPLE_COUNTS: tuple[str, ...] = ("samples_kept", "samples_retaken", "samples_off_cpu")
+SAMPLE_EVENTS: tuple[str, ...] = SAMPLE_COUNTS[1:]
 
 
 def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -202,8 +208,8 @@ def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dic
         bounds, ``n``, ``n_processes``, ``loops`` and ``samples_ns_per_iter`` (both per process:
         a list, and a list of lists), the :data:`SIZE_FIELDS` (and :data:`KIND_FIELD`) when a process measured them,
         ``minor_faults_per_call`` (mean over processes of the page faults per call during the
-        samples), the :data:`SAMPLE_COUNTS` summed over processes, or with ``error`` when the case
-        failed in any process.
+        samples), the :data:`SAMPLE_EVENTS` summed over processes when not zero, or with ``error``
+        when the case failed in any process.
     """
     from bridgemark import stats
 
@@ -229,7 +235,7 @@ def pooled_timing(raw: dict[str, list[list[dict]]]) -> dict[tuple[str, str], dic
         faults = [r["minor_faults_per_iter"] for r in rs if "minor_faults_per_iter" in r]
         if faults:
             sizes["minor_faults_per_call"] = sum(faults) / len(faults)
-        sizes |= {k: sum(r[k] for r in rs) for k in SAMPLE_COUNTS if all(k in r for r in rs)}
+        sizes |= {k: n for k in SAMPLE_EVENTS if (n := sum(r.get(k, 0) for r in rs))}
         out[impl, case] = head | sizes | {
             "unit": "ns per call",
             **est.fields("median", "ns"),
