@@ -660,22 +660,40 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
     if previous is None:
         return ["## Repeatability", "", "No earlier run of this machine in `results/` to compare with.", ""]
     prev = Run(previous)
-    rows, counts, machine = [], {"absolute": [0, 0], "paired": [0, 0]}, []
+    rows, counts, machine, overlaps = [], {"absolute": [0, 0], "paired": [0, 0]}, [], [0, 0]
 
-    def add(kind: str, figure: str, impl: str, before: float, now: float, fmt: Callable[[float], str]) -> None:
+    def add(kind: str, figure: str, impl: str, before: float, now: float, fmt: Callable[[float], str],
+            intervals: tuple[tuple[float, float] | None, tuple[float, float] | None] = (None, None)) -> None:
         ratio = now / before
         ok = abs(ratio - 1) <= REPEAT_TOLERANCE
         counts[kind][0] += ok
         counts[kind][1] += 1
-        rows.append([figure, impl, fmt(before), fmt(now), f"{ratio:.3f}", "yes" if ok else "no"])
+        overlap = DASH
+        if None not in intervals:
+            (lo_before, hi_before), (lo_now, hi_now) = intervals
+            overlap = "yes" if lo_before <= hi_now and lo_now <= hi_before else "no"
+            if kind == "paired" and not ok:
+                overlaps[0] += overlap == "yes"
+                overlaps[1] += 1
+        rows.append([figure, impl, fmt(before), fmt(now), f"{ratio:.3f}", "yes" if ok else "no", overlap])
         if kind == "absolute" and impl == "direct_rust":
             machine.append(ratio)
+
+    def factor(rec: dict, field: str) -> tuple[float, float] | None:
+        """``1 + {field}_ci95_low/high_pct / 100``: a paired factor's interval (``None`` without one)."""
+        lo, hi = rec.get(f"{field}_ci95_low_pct"), rec.get(f"{field}_ci95_high_pct")
+        return None if lo is None or hi is None else (1 + lo / 100, 1 + hi / 100)
+
+    def bounds(rec: dict, field: str, unit: str = "") -> tuple[float, float] | None:
+        lo, hi = (rec.get(f"{field}_ci95_{side}{unit}") for side in ("low", "high"))
+        return None if lo is None or hi is None else (lo, hi)
 
     for suite, case in [("calls", "noop")] + [("extraction", f) for f in SEED_FILES]:
         for impl in run.bridges:
             now, before = run._records.get((suite, impl, case)), prev._records.get((suite, impl, case))
             if now and before and "median_ns" in now and "median_ns" in before:
-                add("absolute", f"{suite} `{case}`", impl, before["median_ns"], now["median_ns"], fmt_ns)
+                add("absolute", f"{suite} `{case}`", impl, before["median_ns"], now["median_ns"], fmt_ns,
+                    (bounds(before, "median", "_ns"), bounds(now, "median", "_ns")))
     splits = floor_states(run), floor_states(prev)
     for impl in run.bridges:
         now, before = run._records.get(("calls", impl, FLOOR_CASE)), prev._records.get(("calls", impl, FLOOR_CASE))
@@ -687,24 +705,31 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
                 lambda v: f"{v:.3f}×")
         if not same_state:
             add("paired", "calls `noop` / C-API floor's `noop`", impl, 1 + before["above_floor_pct"] / 100,
-                1 + now["above_floor_pct"] / 100, lambda v: f"{v:.3f}×")
+                1 + now["above_floor_pct"] / 100, lambda v: f"{v:.3f}×",
+                (factor(before, "above_floor"), factor(now, "above_floor")))
     for case in SEED_FILES:
         for impl in run.bridges:
             now, before = run._records.get(("extraction", impl, case)), prev._records.get(("extraction", impl, case))
             if all(r and r.get("overhead_method") == "paired" for r in (now, before)):
                 add("paired", f"extraction `{case}` / in-process Rust", impl, 1 + before["overhead_pct"] / 100,
-                    1 + now["overhead_pct"] / 100, lambda v: f"{v:.3f}×")
+                    1 + now["overhead_pct"] / 100, lambda v: f"{v:.3f}×",
+                    (factor(before, "overhead"), factor(now, "overhead")))
     ratios = [r for r in (run.suite("extraction") or {"records": []})["records"] if r.get("kind") == "peer_ratio"]
     for now in ratios:
         before = prev._records.get(("extraction", now["implementation"], now["case"]))
         if before and "geomean_ratio" in before:
             add("paired", f"peer / {now['reference']}, {now['case']} (geometric mean of per-file ratios)",
-                now["implementation"], before["geomean_ratio"], now["geomean_ratio"], lambda v: f"{v:.3f}×")
+                now["implementation"], before["geomean_ratio"], now["geomean_ratio"], lambda v: f"{v:.3f}×",
+                (bounds(before, "geomean_ratio"), bounds(now, "geomean_ratio")))
     now, before = (r._records.get(("inflate", "direct_rust", INFLATE_GOAL[0])) for r in (run, prev))
     if now and before and "ratio" in now and "ratio" in before:
         add("paired", f"extract / inflate only, `{INFLATE_GOAL[0]}`", "direct_rust", before["ratio"], now["ratio"],
-            lambda v: f"{v:.3f}×")
+            lambda v: f"{v:.3f}×", (bounds(before, "ratio"), bounds(now, "ratio")))
     summary = "; ".join(f"{ok} of {n} {kind} figures repeat" for kind, (ok, n) in counts.items() if n)
+    if overlaps[1]:
+        summary += (f"; of the {overlaps[1]} paired figures outside ±{REPEAT_TOLERANCE:.0%} with an interval in "
+                    f"both runs, {overlaps[0]} have 95% intervals that overlap: there the two runs agree within the "
+                    "figure's own uncertainty, which is wider than the goal")
     if machine:  # no bridge, no interpreter: the machine's own speed between the two runs
         summary += (f"; the machine itself (direct_rust's absolute figures, no bridge) moved by "
                     f"{min(machine):.3f} … {max(machine):.3f}")
@@ -720,7 +745,8 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
             "inflater's time likewise) cancels it as far as a state slows both sides of a pair alike: a state "
             "that slows unlike work unequally (the extractor more than the inflater, ctypes' libffi path more than "
             "the floor's direct call) still moves a factor with the share of samples taken in it.", "",
-            table(["figure", "implementation", "previous", "this run", "ratio", f"within ±{REPEAT_TOLERANCE:.0%}"], rows), ""]
+            table(["figure", "implementation", "previous", "this run", "ratio", f"within ±{REPEAT_TOLERANCE:.0%}",
+                   "95% intervals overlap"], rows), ""]
 
 
 def _states_clause(split_now: states.States | None, split_before: states.States | None) -> str:

@@ -331,10 +331,26 @@ def test_repeatability_counts_the_bare_call_in_floors_as_a_paired_figure():
 
     text = "\n".join(report.section_repeatability(report.Run(run(12.0)), run(10.0)))
     floor_rows = [line for line in text.splitlines() if line.startswith("| calls `noop` / C-API floor's `noop` |")]
-    assert floor_rows == [  # the fixture's Python implementations with a factor; not the floor, not direct Rust
-        "| calls `noop` / C-API floor's `noop` | pyo3 | 1.100× | 1.120× | 1.018 | yes |",
-        "| calls `noop` / C-API floor's `noop` | ctypes | 3.000× | 3.000× | 1.000 | yes |",
-        "| calls `noop` / C-API floor's `noop` | pure_python | 0.900× | 0.900× | 1.000 | yes |"]
+    assert [row.rsplit(" | ", 1)[0] for row in floor_rows] == [  # the fixture's Python implementations with
+        "| calls `noop` / C-API floor's `noop` | pyo3 | 1.100× | 1.120× | 1.018 | yes",  # a factor; not the floor,
+        "| calls `noop` / C-API floor's `noop` | ctypes | 3.000× | 3.000× | 1.000 | yes",  # not direct Rust
+        "| calls `noop` / C-API floor's `noop` | pure_python | 0.900× | 0.900× | 1.000 | yes"]
+
+
+def test_repeatability_says_whether_a_missed_figures_95_intervals_overlap():
+    def run(peer: float, spread: float) -> dict:
+        doc = json.loads(FIXTURE.read_text())
+        doc["suites"]["extraction"]["records"].append(
+            {"implementation": "kreuzberg", "case": "docx files", "kind": "peer_ratio", "reference": "pyo3",
+             "geomean_ratio": peer, "geomean_ratio_ci95_low": peer / spread, "geomean_ratio_ci95_high": peer * spread})
+        return doc
+
+    row = "| peer / pyo3, docx files (geometric mean of per-file ratios) | kreuzberg | 10.000× | 12.000× | 1.200 | no |"
+    wide = "\n".join(report.section_repeatability(report.Run(run(12.0, 1.2)), run(10.0, 1.2)))
+    assert row + " yes |" in wide  # [8.3, 12] and [10, 14.4]: a miss within the figures' own uncertainty
+    assert "of the 1 paired figures outside ±10% with an interval in both runs, 1 have 95% intervals that overlap" in wide
+    narrow = "\n".join(report.section_repeatability(report.Run(run(12.0, 1.05)), run(10.0, 1.05)))
+    assert row + " no |" in narrow and "0 have 95% intervals that overlap" in narrow
 
 
 def test_repeatability_counts_the_peer_ratios_and_the_inflate_ratio_as_paired_figures():
