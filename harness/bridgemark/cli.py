@@ -142,10 +142,11 @@ def compare(args: argparse.Namespace) -> Path:
         if bar.disable:
             print(f"{name}: {workers} workers, {results[name]['wall_time_s']} s", file=sys.stderr)
     if "process" in args.suites:
-        print("process: hyperfine (whole processes)", file=sys.stderr)
+        print("process: hyperfine (whole processes)", end="", file=sys.stderr, flush=True)
         suite_started = time.monotonic()
-        results["process"] = process.run(files, args.quick, run_id_dir)
+        results["process"] = process.run(files, args.quick, run_id_dir)  # its output is captured
         results["process"]["wall_time_s"] = round(time.monotonic() - suite_started, 1)
+        print(f", {results['process']['wall_time_s']} s", file=sys.stderr)
     document = {
         "schema_version": SCHEMA_VERSION,
         "run_id": run_id,
