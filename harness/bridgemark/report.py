@@ -727,9 +727,10 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
             lambda v: f"{v:.3f}×", (bounds(before, "ratio"), bounds(now, "ratio")))
     summary = "; ".join(f"{ok} of {n} {kind} figures repeat" for kind, (ok, n) in counts.items() if n)
     if overlaps[1]:
-        summary += (f"; of the {overlaps[1]} paired figures outside ±{REPEAT_TOLERANCE:.0%} with an interval in "
-                    f"both runs, {overlaps[0]} have 95% intervals that overlap: there the two runs agree within the "
-                    "figure's own uncertainty, which is wider than the goal")
+        summary += (f"; of the {overlaps[1]} paired figure{'s' * (overlaps[1] != 1)} outside ±{REPEAT_TOLERANCE:.0%} "
+                    f"with an interval in both runs, {overlaps[0]} {'has' if overlaps[0] == 1 else 'have'} 95% "
+                    "intervals that overlap: there the two runs agree within the figure's own uncertainty, which "
+                    "is wider than the goal")
     if machine:  # no bridge, no interpreter: the machine's own speed between the two runs
         summary += (f"; the machine itself (direct_rust's absolute figures, no bridge) moved by "
                     f"{min(machine):.3f} … {max(machine):.3f}")

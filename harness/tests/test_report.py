@@ -348,7 +348,7 @@ def test_repeatability_says_whether_a_missed_figures_95_intervals_overlap():
     row = "| peer / pyo3, docx files (geometric mean of per-file ratios) | kreuzberg | 10.000× | 12.000× | 1.200 | no |"
     wide = "\n".join(report.section_repeatability(report.Run(run(12.0, 1.2)), run(10.0, 1.2)))
     assert row + " yes |" in wide  # [8.3, 12] and [10, 14.4]: a miss within the figures' own uncertainty
-    assert "of the 1 paired figures outside ±10% with an interval in both runs, 1 have 95% intervals that overlap" in wide
+    assert "of the 1 paired figure outside ±10% with an interval in both runs, 1 has 95% intervals that overlap" in wide
     narrow = "\n".join(report.section_repeatability(report.Run(run(12.0, 1.05)), run(10.0, 1.05)))
     assert row + " no |" in narrow and "0 have 95% intervals that overlap" in narrow
 
