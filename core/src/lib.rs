@@ -9,6 +9,7 @@ pub mod clock;
 pub mod detect;
 pub mod docx;
 pub mod error;
+pub mod file;
 pub mod limits;
 pub mod metadata;
 mod package;
@@ -29,14 +30,14 @@ use detect::Container;
 
 /// Reads the file at `path` and extracts it (format detected from its bytes).
 ///
-/// Errors: `NotFound`, `IsADirectory`, `PermissionDenied`, `Io` for the read;
-/// then as [`extract_bytes`].
+/// Errors: `NotFound`, `IsADirectory`, `PermissionDenied`, `Io` for the read,
+/// `UnsupportedFormat` for a file that is not regular (FIFO, device, socket), `LimitExceeded`
+/// above [`file::MAX_FILE_BYTES`] ([`file::read`]); then as [`extract_bytes`].
 ///
 /// Timed by the [`clock`] while it is on.
 pub fn extract_file(path: &Path, config: &Config) -> Result<ExtractionResult> {
     clock::timed(|| {
-        let bytes =
-            std::fs::read(path).map_err(|e| ExtractionError::io(&e, &path.to_string_lossy()))?;
+        let bytes = file::read(path)?;
         extract_bytes(&bytes, None, config)
     })
 }

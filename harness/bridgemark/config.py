@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: Largest file ``extract_file`` reads, in bytes (256 MiB; ``bridgemark_core::file::MAX_FILE_BYTES``,
+#: not a :class:`Config` field yet): a bigger one raises ``LimitExceededError`` (pure_python reads it here).
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
 
 @dataclass(frozen=True, slots=True)
 class Config:

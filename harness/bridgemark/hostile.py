@@ -254,6 +254,10 @@ def _generators() -> dict[str, tuple[Callable[[], bytes], str | None]]:
         "nested-tables-80.docx": (lambda: _docx(_body("<w:tbl><w:tr><w:tc>" * 80 + "<w:p><w:r><w:t>" + "a" * (1 << 20)
                                                       + "</w:t></w:r></w:p>" + "</w:tc></w:tr></w:tbl>" * 80)),
                                   "LimitExceededError"),
+        # Regression: 15M empty rows (a 154 KB file) took 1.4–4.3 GB and up to 30 s; the core
+        # stops past limits::MAX_TABLE_OBJECTS tables, rows and cells (1M).
+        "table-rows-1200k.docx": (lambda: _docx(_body("<w:tbl>" + "<w:tr/>" * 1_200_000 + "</w:tbl>")),
+                                  "LimitExceededError"),
         "zip64-declares-512gib.docx": (lambda: _append_raw_entry(_zip({"[Content_Types].xml": _CONTENT_TYPES,
                                                                        "_rels/.rels": _RELS}),
                                                                   "word/document.xml", b"\x03\x00", 512 << 30, 0),

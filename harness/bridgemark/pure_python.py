@@ -12,14 +12,16 @@ Python-level call, the reference a native bridge is compared with.
 
 from __future__ import annotations
 
+import errno
 import io
 import os
+import stat
 import time
 import xml.etree.ElementTree as ET
 import zipfile
 from posixpath import join, normpath
 
-from bridgemark.config import Config
+from bridgemark.config import MAX_FILE_BYTES, Config
 from bridgemark.errors import CorruptDocumentError, InternalError, LimitExceededError, UnsupportedFormatError
 from bridgemark.result import ExtractionResult
 
@@ -181,6 +183,8 @@ def extract_bytes(
 
     ``password`` is accepted for signature parity and unused (DOCX only); of ``config``
     only ``max_xml_depth`` applies."""
+    if not isinstance(data, bytes):
+        raise TypeError(f"'{type(data).__name__}' object is not an instance of 'bytes'")
     depth = (config or _DEFAULT).max_xml_depth
     if mime_type not in (None, DOCX_MIME):
         raise UnsupportedFormatError(f"unsupported MIME type: {mime_type}")
@@ -206,9 +210,39 @@ def extract_bytes(
 def extract_file(
     path: str | bytes | os.PathLike, password: str | None = None, config: Config | None = None
 ) -> ExtractionResult:
-    """Reads ``path`` and extracts it; ``OSError`` subclasses propagate as Python raises them."""
-    with open(path, "rb") as f:
-        return extract_bytes(f.read(), None, password, config)
+    """Reads ``path`` (:func:`read_file`) and extracts it; ``OSError`` subclasses propagate as
+    Python raises them."""
+    return extract_bytes(read_file(path), None, password, config)
+
+
+def read_file(path: str | bytes | os.PathLike) -> bytes:
+    """The bytes of the regular file at ``path``, as the core reads one (``bridgemark_core::file::read``):
+    opened non-blocking (a FIFO returns at once), refused unless regular, at most
+    :data:`bridgemark.config.MAX_FILE_BYTES`.
+
+    Raises:
+        OSError: the system's (``FileNotFoundError``, ``IsADirectoryError``, ``PermissionError``, …).
+        UnsupportedFormatError: a FIFO, a device or a socket.
+        LimitExceededError: a file above ``MAX_FILE_BYTES``.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        mode, size = (st := os.fstat(fd)).st_mode, st.st_size
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+        if not stat.S_ISREG(mode):
+            what = ("a FIFO" if stat.S_ISFIFO(mode) else "a character device" if stat.S_ISCHR(mode)
+                    else "a block device" if stat.S_ISBLK(mode) else "a socket")
+            raise UnsupportedFormatError(f"not a regular file ({what}): {os.fsdecode(path)}")
+        if size > MAX_FILE_BYTES:
+            raise LimitExceededError(f"file larger than {MAX_FILE_BYTES} bytes: {os.fsdecode(path)}")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise LimitExceededError(f"file larger than {MAX_FILE_BYTES} bytes: {os.fsdecode(path)}")
+        return data
+    finally:
+        os.close(fd)
 
 
 def noop() -> None:

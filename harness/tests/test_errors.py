@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ctypes
 import os
+import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -187,6 +189,10 @@ WRONG_TYPES = {
     "extract_file(password=bytes)": lambda b: b.extract_file("/nonexistent.docx", password=b"pw"),
     "extract_bytes(data=str)": lambda b: b.extract_bytes("PK not bytes"),
     "extract_bytes(data=int)": lambda b: b.extract_bytes(3),
+    # Regression: cffi passed a list to C as a uint8_t array, ctypes a create_string_buffer (both extracted).
+    "extract_bytes(data=list)": lambda b: b.extract_bytes(list(b"PK\x03\x04")),
+    "extract_bytes(data=ctypes buffer)": lambda b: b.extract_bytes(ctypes.create_string_buffer(b"PK\x03\x04")),
+    "extract_bytes(data=bytearray)": lambda b: b.extract_bytes(bytearray(b"PK\x03\x04")),
     "extract_bytes(mime_type=bytes)": lambda b: b.extract_bytes(b"PK", b"application/pdf"),
     "extract_bytes(password=int)": lambda b: b.extract_bytes(b"PK", None, 5),
     "echo(bytes)": lambda b: b.echo(b"x"),
@@ -210,3 +216,63 @@ def test_an_argument_of_the_wrong_type_is_type_error(bridge, call):
     with pytest.raises(Exception) as caught:
         WRONG_TYPES[call](bridge)
     assert isinstance(caught.value, expected), caught.value
+
+
+class LyingBytes(bytes):
+    """A ``bytes`` whose ``len()`` claims 1 GiB."""
+
+    def __len__(self) -> int:
+        return 1 << 30
+
+
+class OwnEncodeStr(str):
+    """A ``str`` whose own ``encode`` names another file."""
+
+    def encode(self, *args, **kwargs) -> bytes:
+        return b"/nonexistent/elsewhere.docx"
+
+
+SUBCLASS_CALLS = {
+    "extract_bytes(bytes subclass, lying len)": lambda b, p: b.extract_bytes(LyingBytes(p.read_bytes())),
+    "extract_file(bytes subclass, lying len)": lambda b, p: b.extract_file(LyingBytes(os.fsencode(p))),
+    "extract_file(str subclass, own encode)": lambda b, p: b.extract_file(OwnEncodeStr(p)),
+}
+
+
+@pytest.mark.parametrize("call", SUBCLASS_CALLS)
+def test_a_subclass_of_bytes_or_str_is_read_by_its_contents_on_every_bridge(bridge, reference, generated_docx, call):
+    """Regression: ctypes and cffi passed a bytes subclass's own ``len()`` to C as the buffer's
+    length (SIGSEGV reading past it) and called a str subclass's own ``encode``; the C-API
+    bridges read the object's buffer."""
+    got = outcome(SUBCLASS_CALLS[call], bridge, generated_docx)
+    assert isinstance(got, bridgemark.ExtractionResult), got
+    assert got == outcome(SUBCLASS_CALLS[call], reference, generated_docx)
+
+
+@pytest.fixture
+def special_files(tmp_path):
+    """A FIFO and a sparse file one byte above ``MAX_FILE_BYTES`` (nothing written)."""
+    fifo, big = tmp_path / "fifo.docx", tmp_path / "big.docx"
+    os.mkfifo(fifo)
+    with open(big, "wb") as f:
+        f.truncate(bridgemark.config.MAX_FILE_BYTES + 1)
+    return {"fifo": fifo, "big": big, "device": "/dev/zero"}
+
+
+#: Whichever bridge: what each special file must raise.
+SPECIAL = {"fifo": bridgemark.UnsupportedFormatError, "device": bridgemark.UnsupportedFormatError,
+           "big": bridgemark.LimitExceededError}
+
+
+@pytest.mark.parametrize("name", [*bridgemark.BRIDGES, "pure_python"])
+def test_special_files_are_refused_at_once_never_read_or_waited_on(special_files, name):
+    """Regression: every bridge blocked on a FIFO (waiting for a writer) and read /dev/zero and
+    files of any size until memory ran out. In a child process with a timeout: a FIFO that still
+    blocks must fail the test, not hang it."""
+    script = ("import sys, bridgemark\nb = bridgemark.load(sys.argv[1])\nfor p in sys.argv[2:]:\n"
+              "    try:\n        b.extract_file(p)\n        print('ok')\n"
+              "    except Exception as e:\n        print(type(e).__name__)\n")
+    names = list(SPECIAL)
+    proc = subprocess.run([sys.executable, "-c", script, name, *(str(special_files[n]) for n in names)],
+                          capture_output=True, text=True, timeout=60, check=True)
+    assert proc.stdout.split() == [SPECIAL[n].__name__ for n in names]

@@ -8,6 +8,8 @@ bridges pass NULL for the ``bm_config *`` without calling anything of this modul
 
 from __future__ import annotations
 
+import os
+import sys
 from operator import index
 
 _U32_MAX = (1 << 32) - 1
@@ -25,6 +27,43 @@ def utf8(value: object) -> bytes:
     if not isinstance(value, str):
         raise TypeError(f"'{type(value).__name__}' object is not an instance of 'str'")
     return value.encode()
+
+
+_FS_ENCODING, _FS_ERRORS = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
+
+
+def data_bytes(value: object) -> bytes:
+    """``value``, which must be ``bytes`` (PyO3's ``&[u8]`` from ``PyBytes``), as an exact ``bytes``:
+    the C ABI gets its buffer and ``len()`` of it, so a subclass is copied through its buffer
+    (``memoryview``) and its own ``__len__`` never reaches C (a subclass claiming 2**30 bytes made
+    the C ABI read past a 100 KB buffer: SIGSEGV).
+
+    Raises:
+        TypeError: ``value`` is not ``bytes`` (a ``list`` or ``bytearray`` included, as on PyO3).
+    """
+    if type(value) is bytes:
+        return value
+    if isinstance(value, bytes):
+        return bytes(memoryview(value))
+    raise TypeError(f"'{type(value).__name__}' object is not an instance of 'bytes'")
+
+
+def path_bytes(path: object) -> bytes:
+    """``path`` (``str``, ``bytes`` or ``os.PathLike`` of either) as the exact ``bytes`` the C ABI
+    reads, as ``PyUnicode_FSConverter`` gives them to the C-API bridges: a ``str`` encoded by
+    ``str.encode`` itself in the file system encoding (a subclass's own ``encode`` is not called)
+    and a ``bytes`` subclass copied (see :func:`data_bytes`).
+
+    Raises:
+        TypeError: not a path (``os.fspath``'s error).
+        UnicodeEncodeError: a ``str`` the file system encoding cannot encode.
+    """
+    path = os.fspath(path)
+    if type(path) is bytes:
+        return path
+    if isinstance(path, str):
+        return str.encode(path, _FS_ENCODING, _FS_ERRORS)
+    return bytes(memoryview(path))
 
 
 def core_clock(c_clock):

@@ -6,10 +6,9 @@ becomes an exception. ``bridgemark_cffi_abi`` (``ffi.dlopen``) and ``bridgemark_
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from _bridgemark_args import limits, utf8
+from _bridgemark_args import data_bytes, limits, path_bytes, utf8
 from bridgemark.errors import error_from_code
 from bridgemark.result import ExtractionResult
 
@@ -57,7 +56,6 @@ def bind(ffi, lib) -> tuple:
     c_extract_file, c_extract_bytes, c_make_result = lib.bm_extract_file, lib.bm_extract_bytes, lib.bm_make_result
     c_echo, c_buf_free, c_panic, c_leak = lib.bm_echo, lib.bm_buf_free, lib.bm_panic, lib.bm_leak
     c_result_free, c_last_error = lib.bm_result_free, lib.bm_last_error
-    fsencode = os.fsencode
     encode = str.encode  # echo's str check: TypeError for anything but a str, at a method call's cost
     d = lib.bm_config_default()
     default_limits = (d.max_decompressed_bytes, d.max_zip_entries, d.max_xml_depth, d.max_pages)
@@ -108,7 +106,7 @@ def bind(ffi, lib) -> tuple:
     def extract_file(path, password=None, config=None):
         """extract_file(path: str | bytes | os.PathLike, password: str | None = None, config: Config | None = None)
         -> ExtractionResult (GIL released during the C call)."""
-        raw = fsencode(path)
+        raw = path_bytes(path)
         if password is None and config is None:
             c_config = NULL
         else:
@@ -125,6 +123,7 @@ def bind(ffi, lib) -> tuple:
     def extract_bytes(data, mime_type=None, password=None, config=None):
         """extract_bytes(data: bytes, mime_type: str | None = None, password: str | None = None,
         config: Config | None = None) -> ExtractionResult (GIL released)."""
+        data = data_bytes(data)
         mime = NULL if mime_type is None else utf8(mime_type)
         if password is None and config is None:
             c_config = NULL

@@ -24,7 +24,7 @@ import ctypes
 import os
 from ctypes import POINTER, Structure, c_bool, c_char, c_char_p, c_int64, c_size_t, c_uint32, c_uint64
 
-from _bridgemark_args import core_clock, limits, utf8
+from _bridgemark_args import core_clock, data_bytes, limits, path_bytes, utf8
 from _bridgemark_lib import find_library
 from bridgemark.config import Config
 from bridgemark.errors import error_from_code
@@ -193,7 +193,7 @@ def extract_file(
     Raises the ``bridgemark.errors`` classes (``FileNotFoundError``, ``CorruptDocumentError``,
     ``PasswordRequiredError``, ``LimitExceededError``, …).
     """
-    raw = os.fsencode(path)
+    raw = path_bytes(path)
     settings = None if password is None and config is None else _config(password, config)
     out = _result_p()
     try:
@@ -209,6 +209,7 @@ def extract_bytes(
     data: bytes, mime_type: str | None = None, password: str | None = None, config: Config | None = None
 ) -> ExtractionResult:
     """Extracts the document in ``data`` (format detected unless ``mime_type`` names it; GIL released)."""
+    data = data_bytes(data)
     mime = None if mime_type is None else utf8(mime_type)
     settings = None if password is None and config is None else _config(password, config)
     out = _result_p()
@@ -282,7 +283,7 @@ def time_extract_file(path: str | bytes | os.PathLike, loops: int) -> int:
     Raises:
         ExtractionError (or ``OSError`` subclass): that of the first failing extraction.
     """
-    raw, elapsed = os.fsencode(path), c_uint64()
+    raw, elapsed = path_bytes(path), c_uint64()
     status = _time_extract_file(raw, len(raw), None, loops, elapsed)
     if status:
         raise _error(status)

@@ -67,6 +67,7 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
         )));
     }
     drop(xml);
+    let mut table_objects = body.table_objects;
     let rels = package.relationships(&main)?;
     let targets: HashMap<&str, &str> = rels.iter().map(|r| (r.id, r.target)).collect();
     // Every part is read as a story at most once (a relationship may point back at the body).
@@ -74,7 +75,11 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
 
     let mut stories: Vec<Story> = Vec::new();
     for target in section_parts(&body.references, &targets, true, &mut seen) {
-        stories.extend(read_story(package, &target, StoryKind::Flow, config)?);
+        stories.extend(tally(
+            &mut table_objects,
+            read_story(package, &target, StoryKind::Flow, config)?,
+            &target,
+        )?);
     }
     let footers = section_parts(&body.references, &targets, false, &mut seen);
     let diagrams: Vec<String> = body
@@ -86,21 +91,38 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
         .collect();
     stories.push(body);
     for target in diagrams {
-        stories.extend(read_story(package, &target, StoryKind::Flow, config)?);
+        stories.extend(tally(
+            &mut table_objects,
+            read_story(package, &target, StoryKind::Flow, config)?,
+            &target,
+        )?);
     }
     for suffix in [REL_FOOTNOTES, REL_ENDNOTES] {
         if let Some(target) = rels
             .target_of_type(suffix)
             .filter(|t| seen.insert(t.to_ascii_lowercase()))
         {
-            stories.extend(read_story(package, target, StoryKind::Notes, config)?);
+            stories.extend(tally(
+                &mut table_objects,
+                read_story(package, target, StoryKind::Notes, config)?,
+                target,
+            )?);
         }
     }
     for target in footers {
-        stories.extend(read_story(package, &target, StoryKind::Flow, config)?);
+        stories.extend(tally(
+            &mut table_objects,
+            read_story(package, &target, StoryKind::Flow, config)?,
+            &target,
+        )?);
     }
     let comments = match rels.target_of_type(REL_COMMENTS) {
-        Some(target) => read_story(package, target, StoryKind::Comments, config)?.map(|s| s.items),
+        Some(target) => tally(
+            &mut table_objects,
+            read_story(package, target, StoryKind::Comments, config)?,
+            target,
+        )?
+        .map(|s| s.items),
         None => None,
     };
 
@@ -123,6 +145,18 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
         metadata,
         tables,
     })
+}
+
+/// `story` (when read), after adding its tables, rows and cells to the document's `total`.
+///
+/// Errors: `LimitExceeded` when the document's total exceeds `MAX_TABLE_OBJECTS`, so that a
+/// document spreading them over many parts holds at most twice the limit before it stops.
+fn tally(total: &mut u64, story: Option<Story>, part: &str) -> Result<Option<Story>> {
+    if let Some(s) = &story {
+        *total += s.table_objects;
+        story::check_table_objects(*total, part)?;
+    }
+    Ok(story)
 }
 
 /// Header (or footer) parts in reading order: per section first, default, even; each

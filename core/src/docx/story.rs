@@ -14,7 +14,7 @@
 //! matched by local name, so strict and transitional namespaces read alike.
 
 use crate::error::{ExtractionError, Result};
-use crate::limits::Config;
+use crate::limits::{Config, MAX_TABLE_OBJECTS};
 use crate::result::Table;
 use crate::xml::{self, Reader, Tag as XmlTag, Token};
 
@@ -55,6 +55,8 @@ pub struct Story {
     pub root: String,
     /// Relationship ids of SmartArt diagram data parts (`dgm:relIds r:dm`), in document order.
     pub diagrams: Vec<String>,
+    /// Tables, rows and cells closed in this part (see [`MAX_TABLE_OBJECTS`]).
+    pub table_objects: u64,
 }
 
 /// Where text goes: the story, a table cell or a comment being read.
@@ -216,6 +218,17 @@ struct Walker {
     /// `max_decompressed_bytes`): nesting copies the inner text once per level, so a
     /// small document could otherwise multiply its output.
     copy_budget: u64,
+}
+
+/// `LimitExceeded` when `n` tables, rows and cells (so far, in `part` or in the document)
+/// exceed [`MAX_TABLE_OBJECTS`].
+pub fn check_table_objects(n: u64, part: &str) -> Result<()> {
+    if n > MAX_TABLE_OBJECTS {
+        return Err(ExtractionError::limit(format!(
+            "more than {MAX_TABLE_OBJECTS} tables, rows and cells (at {part})"
+        )));
+    }
+    Ok(())
 }
 
 /// Walks the story part `xml` (named `part`, for messages).
@@ -506,18 +519,23 @@ impl Walker {
     fn end(&mut self, tag: Tag, part: &str, config: &Config) -> Result<()> {
         match tag {
             Tag::Cell => {
+                self.count_table_object(part)?;
                 let cell = self.sinks.pop().expect("a cell pushed its sink").text;
                 if let Some(t) = self.open_tables.last_mut() {
                     t.row.push(cell);
                 }
             }
             Tag::Row => {
+                self.count_table_object(part)?;
                 if let Some(t) = self.open_tables.last_mut() {
                     let row = std::mem::take(&mut t.row);
                     t.rows.push(row);
                 }
             }
-            Tag::Table => return self.end_table(part, config),
+            Tag::Table => {
+                self.count_table_object(part)?;
+                return self.end_table(part, config);
+            }
             Tag::Item => {
                 let item = self.sinks.pop().expect("an item pushed its sink").text;
                 self.story.items.push(item);
@@ -530,6 +548,15 @@ impl Walker {
             _ => {}
         }
         Ok(())
+    }
+
+    /// One more table, row or cell in this part.
+    ///
+    /// Errors: `LimitExceeded` past [`MAX_TABLE_OBJECTS`].
+    #[inline(always)]
+    fn count_table_object(&mut self, part: &str) -> Result<()> {
+        self.story.table_objects += 1;
+        check_table_objects(self.story.table_objects, part)
     }
 
     /// A table closes: its text goes to the enclosing sink, its rows to `tables`.
@@ -855,5 +882,47 @@ mod tests {
         let xml = "<w:document><w:body><w:p></w:body></w:document>";
         let err = walk(xml, "word/document.xml", StoryKind::Flow, &Config::DEFAULT).unwrap_err();
         assert_eq!(err.kind, crate::ErrorKind::Corrupt);
+    }
+
+    fn table_of_rows(rows: u64, row: &str) -> String {
+        format!(
+            "<w:document><w:body><w:tbl>{}</w:tbl></w:body></w:document>",
+            row.repeat(rows as usize)
+        )
+    }
+
+    #[test]
+    fn more_tables_rows_and_cells_than_the_limit_is_limit_exceeded() {
+        // Regression: 3M one-cell tables (a 306 KB file) took 1.6 GB; 15M empty rows 1.4–4.3 GB.
+        let at_limit = table_of_rows(MAX_TABLE_OBJECTS - 1, "<w:tr/>"); // + the table itself
+        let s = walk(
+            &at_limit,
+            "word/document.xml",
+            StoryKind::Flow,
+            &Config::DEFAULT,
+        )
+        .unwrap();
+        assert_eq!(s.table_objects, MAX_TABLE_OBJECTS);
+        let over = table_of_rows(MAX_TABLE_OBJECTS, "<w:tr/>");
+        let e = walk(
+            &over,
+            "word/document.xml",
+            StoryKind::Flow,
+            &Config::DEFAULT,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::LimitExceeded);
+        assert!(
+            e.message.contains("tables, rows and cells"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn a_table_counts_itself_its_rows_and_its_cells() {
+        let xml = table_of_rows(2, "<w:tr><w:tc/><w:tc/></w:tr>");
+        let s = walk(&xml, "word/document.xml", StoryKind::Flow, &Config::DEFAULT).unwrap();
+        assert_eq!(s.table_objects, 1 + 2 + 4);
     }
 }
