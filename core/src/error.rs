@@ -86,18 +86,33 @@ impl ExtractionError {
     }
 
     /// An I/O error on `path`, classified the way Python classifies `OSError`s.
+    ///
+    /// An OS error of no kind of its own is `Io` with the message `[Errno N] strerror: path`,
+    /// Python's own form, from which `bridgemark.errors.error_from_code` builds
+    /// `OSError(N, …)`: Python then picks the subclass (`NotADirectoryError` for ENOTDIR, …).
+    /// `InvalidInput` without an OS error (a NUL byte in the path) is `InvalidArgument`.
     pub fn io(err: &io::Error, path: &str) -> Self {
         let kind = match err.kind() {
             io::ErrorKind::NotFound => ErrorKind::NotFound,
             io::ErrorKind::IsADirectory => ErrorKind::IsADirectory,
             io::ErrorKind::PermissionDenied => ErrorKind::PermissionDenied,
-            io::ErrorKind::InvalidInput => ErrorKind::InvalidArgument,
+            io::ErrorKind::InvalidInput if err.raw_os_error().is_none() => {
+                ErrorKind::InvalidArgument
+            }
             _ => ErrorKind::Io,
         };
-        let reason = match kind {
-            ErrorKind::NotFound => "no such file or directory".to_owned(),
-            ErrorKind::IsADirectory => "is a directory".to_owned(),
-            ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        let reason = match (kind, err.raw_os_error()) {
+            (ErrorKind::NotFound, _) => "no such file or directory".to_owned(),
+            (ErrorKind::IsADirectory, _) => "is a directory".to_owned(),
+            (ErrorKind::PermissionDenied, _) => "permission denied".to_owned(),
+            (ErrorKind::Io, Some(errno)) => {
+                let text = err.to_string();
+                let suffix = format!(" (os error {errno})");
+                format!(
+                    "[Errno {errno}] {}",
+                    text.strip_suffix(&suffix).unwrap_or(&text)
+                )
+            }
             _ => err.to_string(),
         };
         Self::new(kind, format!("{reason}: {path}"))
@@ -135,6 +150,20 @@ pub fn catch_panic<T>(f: impl FnOnce() -> Result<T> + std::panic::UnwindSafe) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_os_error_of_no_kind_of_its_own_carries_its_errno_in_pythons_form() {
+        let e = ExtractionError::io(
+            &io::Error::from_raw_os_error(libc::ENOTDIR),
+            "/etc/passwd/x.docx",
+        );
+        assert_eq!(e.kind, ErrorKind::Io);
+        assert_eq!(e.message, "[Errno 20] Not a directory: /etc/passwd/x.docx");
+        let einval = ExtractionError::io(&io::Error::from_raw_os_error(libc::EINVAL), "p");
+        assert_eq!(einval.kind, ErrorKind::Io); // the OS said EINVAL: an OSError, as Python's read()
+        let nul = ExtractionError::io(&io::Error::from(io::ErrorKind::InvalidInput), "p");
+        assert_eq!(nul.kind, ErrorKind::InvalidArgument); // std's own check (a NUL byte): ValueError
+    }
 
     #[test]
     fn codes_are_stable_and_dense() {

@@ -7,6 +7,8 @@ turns a failed call into an exception through :func:`error_from_code` and nowher
 
 from __future__ import annotations
 
+import re
+
 
 class ExtractionError(Exception):
     """Base class of every document error raised by bridgemark (not I/O errors)."""
@@ -51,9 +53,16 @@ def error_from_code(code: int, message: str) -> Exception:
     """Returns the exception instance for core error ``code`` (1–10) with ``message``.
 
     An unknown code gives an :class:`InternalError` naming it, so a newer native
-    library never makes an older Python side crash.
+    library never makes an older Python side crash. Code 4 (``OSError``) with a message
+    ``[Errno N] …`` gives ``OSError(N, …)``, which Python makes the errno's subclass.
     """
     cls = ERROR_CLASSES.get(code)
     if cls is None:
         return InternalError(f"unknown error code {code}: {message}")
+    if cls is OSError and (m := _ERRNO.match(message)):
+        return OSError(int(m[1]), m[2])  # Python picks the subclass: NotADirectoryError for ENOTDIR, …
     return cls(message)
+
+
+#: ``[Errno N] rest``: the core's message for an OS error of no kind of its own (code 4).
+_ERRNO = re.compile(r"\[Errno (\d+)\] (.*)", re.DOTALL)

@@ -276,3 +276,20 @@ def test_special_files_are_refused_at_once_never_read_or_waited_on(special_files
     proc = subprocess.run([sys.executable, "-c", script, name, *(str(special_files[n]) for n in names)],
                           capture_output=True, text=True, timeout=60, check=True)
     assert proc.stdout.split() == [SPECIAL[n].__name__ for n in names]
+
+
+@pytest.mark.parametrize("name", [*bridgemark.BRIDGES, "pure_python"])
+def test_a_path_through_a_file_is_not_a_directory_error_on_every_implementation(tmp_path, name):
+    """Regression: the native bridges raised plain OSError where ``open()`` raises
+    NotADirectoryError (ENOTDIR): an OS error of no kind of its own now carries its errno."""
+    (tmp_path / "file").write_bytes(b"x")
+    with pytest.raises(NotADirectoryError) as caught:
+        bridgemark.load(name).extract_file(tmp_path / "file" / "x.docx")
+    assert caught.value.errno == 20
+
+
+def test_an_os_error_message_with_an_errno_gives_that_errnos_oserror_subclass():
+    exc = bridgemark.error_from_code(4, "[Errno 20] Not a directory: /a/b")
+    assert type(exc) is NotADirectoryError and exc.errno == 20 and str(exc) == "[Errno 20] Not a directory: /a/b"
+    assert type(bridgemark.error_from_code(4, "[Errno 22] Invalid argument: /p")) is OSError
+    assert type(bridgemark.error_from_code(4, "disk on fire: /p")) is OSError
