@@ -234,11 +234,11 @@ def read_file(path: str | bytes | os.PathLike) -> bytes:
             what = ("a FIFO" if stat.S_ISFIFO(mode) else "a character device" if stat.S_ISCHR(mode)
                     else "a block device" if stat.S_ISBLK(mode) else "a socket")
             raise UnsupportedFormatError(f"not a regular file ({what}): {os.fsdecode(path)}")
-        if size > MAX_FILE_BYTES:
-            raise LimitExceededError(f"file larger than {MAX_FILE_BYTES} bytes: {os.fsdecode(path)}")
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
+        data = b""
+        if size <= MAX_FILE_BYTES:  # by its size, then by what it gave (a /proc file says 0 bytes)
+            with os.fdopen(fd, "rb", closefd=False) as f:
+                data = f.read(MAX_FILE_BYTES + 1)
+        if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
             raise LimitExceededError(f"file larger than {MAX_FILE_BYTES} bytes: {os.fsdecode(path)}")
         return data
     finally:

@@ -679,14 +679,15 @@ def section_repeatability(run: Run, previous: dict[str, Any] | None) -> list[str
         if kind == "absolute" and impl == "direct_rust":
             machine.append(ratio)
 
-    def factor(rec: dict, field: str) -> tuple[float, float] | None:
-        """``1 + {field}_ci95_low/high_pct / 100``: a paired factor's interval (``None`` without one)."""
-        lo, hi = rec.get(f"{field}_ci95_low_pct"), rec.get(f"{field}_ci95_high_pct")
-        return None if lo is None or hi is None else (1 + lo / 100, 1 + hi / 100)
-
     def bounds(rec: dict, field: str, unit: str = "") -> tuple[float, float] | None:
+        """``{field}_ci95_low/high{unit}``: a figure's 95% interval (``None`` without one)."""
         lo, hi = (rec.get(f"{field}_ci95_{side}{unit}") for side in ("low", "high"))
         return None if lo is None or hi is None else (lo, hi)
+
+    def factor(rec: dict, field: str) -> tuple[float, float] | None:
+        """A paired factor's interval, ``1 + {field}_ci95_low/high_pct / 100``."""
+        pct = bounds(rec, field, "_pct")
+        return None if pct is None else (1 + pct[0] / 100, 1 + pct[1] / 100)
 
     for suite, case in [("calls", "noop")] + [("extraction", f) for f in SEED_FILES]:
         for impl in run.bridges:

@@ -141,7 +141,7 @@ def test_timing_record_counts_its_samples_the_paired_baselines_included(fake):
     rec = worker.timing_record("f", fake.extract_file, ("f",), FAST | worker.SAMPLING,
                                baseline=("rust", lambda loops: 1000 * loops, False))
     assert rec["samples_kept"] == 2 * (FAST["warmups"] + FAST["samples"])
-    assert rec["samples_retaken"] >= 0 and rec["samples_off_cpu"] >= 0
+    assert {"samples_retaken", "samples_off_cpu"} <= rec.keys()
 
 
 def test_pooled_records_sum_their_processes_retakes_and_omit_counts_that_are_zero():

@@ -59,11 +59,9 @@ def path_bytes(path: object) -> bytes:
         UnicodeEncodeError: a ``str`` the file system encoding cannot encode.
     """
     path = os.fspath(path)
-    if type(path) is bytes:
-        return path
     if isinstance(path, str):
         return str.encode(path, _FS_ENCODING, _FS_ERRORS)
-    return bytes(memoryview(path))
+    return data_bytes(path)
 
 
 def core_clock(c_clock):

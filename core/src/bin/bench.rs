@@ -145,16 +145,16 @@ fn calibrate_with<G: FnMut(u64) -> u64>(run: &mut G, p: &Params) -> u64 {
 }
 
 /// The raw timing record of one case from its per-iteration samples (warm-ups first), the page
-/// faults over its `attempts` samples (retakes included) and its sampler's counts.
+/// faults over all its sampler's attempts (retakes included) and its sampler's counts.
 fn record(
     case: &str,
     p: &Params,
     loops: u64,
     per_iter: &[f64],
     faults: u64,
-    attempts: u64,
     sampler: &Sampler,
 ) -> Value {
+    let attempts = sampler.kept + sampler.retaken;
     merge(
         json!({"case": case, "loops": loops,
                "warmup_ns_per_iter": per_iter[..p.warmups], "samples_ns_per_iter": per_iter[p.warmups..],
@@ -171,19 +171,13 @@ fn timing<F: FnMut()>(case: &str, p: &Params, mut f: F) -> Value {
 /// [`timing`] for a case that times its own loop (`loops` → elapsed ns).
 fn timing_with<G: FnMut(u64) -> u64>(case: &str, p: &Params, mut run: G) -> Value {
     let loops = calibrate_with(&mut run, p);
-    let (mut sampler, mut attempts) = (Sampler::new(p), 0);
+    let mut sampler = Sampler::new(p);
     let faults_before = minor_faults();
     let per_iter: Vec<f64> = (0..p.warmups + p.samples)
-        .map(|_| {
-            sampler.take(|| {
-                attempts += 1;
-                run(loops)
-            }) as f64
-                / loops as f64
-        })
+        .map(|_| sampler.take(|| run(loops)) as f64 / loops as f64)
         .collect();
     let faults = minor_faults().saturating_sub(faults_before);
-    record(case, p, loops, &per_iter, faults, attempts, &sampler)
+    record(case, p, loops, &per_iter, faults, &sampler)
 }
 
 /// The timing records of two cases sampled alternately (ABBA: pair `i` runs `a` first when
@@ -195,53 +189,23 @@ fn paired_timing<A: FnMut(), B: FnMut()>(
     p: &Params,
 ) -> [Value; 2] {
     let (loops_a, loops_b) = (calibrate(&mut a, p), calibrate(&mut b, p));
-    let (mut per_a, mut per_b, mut faults, mut attempts) =
-        (Vec::new(), Vec::new(), [0u64; 2], [0u64; 2]);
+    let (mut per_a, mut per_b, mut faults) = (Vec::new(), Vec::new(), [0u64; 2]);
     let mut samplers = [Sampler::new(p), Sampler::new(p)];
     for i in 0..p.warmups + p.samples {
         for first in [i % 2 == 0, i % 2 != 0] {
             let k = usize::from(!first);
             let before = minor_faults();
-            let (sampler, n) = (&mut samplers[k], &mut attempts[k]);
             if first {
-                per_a.push(
-                    sampler.take(|| {
-                        *n += 1;
-                        time_loop(&mut a, loops_a)
-                    }) as f64
-                        / loops_a as f64,
-                );
+                per_a.push(samplers[k].take(|| time_loop(&mut a, loops_a)) as f64 / loops_a as f64);
             } else {
-                per_b.push(
-                    sampler.take(|| {
-                        *n += 1;
-                        time_loop(&mut b, loops_b)
-                    }) as f64
-                        / loops_b as f64,
-                );
+                per_b.push(samplers[k].take(|| time_loop(&mut b, loops_b)) as f64 / loops_b as f64);
             }
             faults[k] += minor_faults().saturating_sub(before);
         }
     }
     [
-        record(
-            case_a,
-            p,
-            loops_a,
-            &per_a,
-            faults[0],
-            attempts[0],
-            &samplers[0],
-        ),
-        record(
-            case_b,
-            p,
-            loops_b,
-            &per_b,
-            faults[1],
-            attempts[1],
-            &samplers[1],
-        ),
+        record(case_a, p, loops_a, &per_a, faults[0], &samplers[0]),
+        record(case_b, p, loops_b, &per_b, faults[1], &samplers[1]),
     ]
 }
 

@@ -75,10 +75,12 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
 
     let mut stories: Vec<Story> = Vec::new();
     for target in section_parts(&body.references, &targets, true, &mut seen) {
-        stories.extend(tally(
-            &mut table_objects,
-            read_story(package, &target, StoryKind::Flow, config)?,
+        stories.extend(read_story(
+            package,
             &target,
+            StoryKind::Flow,
+            config,
+            &mut table_objects,
         )?);
     }
     let footers = section_parts(&body.references, &targets, false, &mut seen);
@@ -91,10 +93,12 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
         .collect();
     stories.push(body);
     for target in diagrams {
-        stories.extend(tally(
-            &mut table_objects,
-            read_story(package, &target, StoryKind::Flow, config)?,
+        stories.extend(read_story(
+            package,
             &target,
+            StoryKind::Flow,
+            config,
+            &mut table_objects,
         )?);
     }
     for suffix in [REL_FOOTNOTES, REL_ENDNOTES] {
@@ -102,25 +106,31 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
             .target_of_type(suffix)
             .filter(|t| seen.insert(t.to_ascii_lowercase()))
         {
-            stories.extend(tally(
-                &mut table_objects,
-                read_story(package, target, StoryKind::Notes, config)?,
+            stories.extend(read_story(
+                package,
                 target,
+                StoryKind::Notes,
+                config,
+                &mut table_objects,
             )?);
         }
     }
     for target in footers {
-        stories.extend(tally(
-            &mut table_objects,
-            read_story(package, &target, StoryKind::Flow, config)?,
+        stories.extend(read_story(
+            package,
             &target,
+            StoryKind::Flow,
+            config,
+            &mut table_objects,
         )?);
     }
     let comments = match rels.target_of_type(REL_COMMENTS) {
-        Some(target) => tally(
-            &mut table_objects,
-            read_story(package, target, StoryKind::Comments, config)?,
+        Some(target) => read_story(
+            package,
             target,
+            StoryKind::Comments,
+            config,
+            &mut table_objects,
         )?
         .map(|s| s.items),
         None => None,
@@ -147,18 +157,6 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
     })
 }
 
-/// `story` (when read), after adding its tables, rows and cells to the document's `total`.
-///
-/// Errors: `LimitExceeded` when the document's total exceeds `MAX_TABLE_OBJECTS`, so that a
-/// document spreading them over many parts holds at most twice the limit before it stops.
-fn tally(total: &mut u64, story: Option<Story>, part: &str) -> Result<Option<Story>> {
-    if let Some(s) = &story {
-        *total += s.table_objects;
-        story::check_table_objects(*total, part)?;
-    }
-    Ok(story)
-}
-
 /// Header (or footer) parts in reading order: per section first, default, even; each
 /// part once, and none already read as another story (`seen`, lower-cased names).
 fn section_parts(
@@ -180,16 +178,24 @@ fn section_parts(
 }
 
 /// Walks the part `name` when the package has it.
+///
+/// `table_objects`: the document's tables, rows and cells so far, which this part's are added to.
+/// Errors: `LimitExceeded` when they exceed `MAX_TABLE_OBJECTS`, so that a document spreading them
+/// over many parts holds at most twice the limit before it stops.
 fn read_story(
     package: &mut Package<'_>,
     name: &str,
     kind: StoryKind,
     config: &Config,
+    table_objects: &mut u64,
 ) -> Result<Option<Story>> {
-    match package.read_text(name)? {
-        Some(xml) => story::walk(&xml, name, kind, config).map(Some),
-        None => Ok(None),
-    }
+    let Some(xml) = package.read_text(name)? else {
+        return Ok(None);
+    };
+    let story = story::walk(&xml, name, kind, config)?;
+    *table_objects += story.table_objects;
+    story::check_table_objects(*table_objects, name)?;
+    Ok(Some(story))
 }
 
 /// Core properties (title, authors, dates) and extended properties (pages, words).
