@@ -46,8 +46,15 @@ py::object to_str(const char *data, std::size_t size) {
 }
 py::object to_str(const rust::String &s) { return to_str(s.data(), s.size()); }
 
+// A new list of `size` empty slots and a new dict, or the MemoryError CPython set:
+// pybind11's py::list(size) and py::dict() raise RuntimeError("Could not allocate ...").
+py::list new_list(std::size_t size) {
+  return py::reinterpret_steal<py::list>(checked(PyList_New(static_cast<Py_ssize_t>(size))).release());
+}
+py::dict new_dict() { return py::reinterpret_steal<py::dict>(checked(PyDict_New()).release()); }
+
 py::list to_list(const rust::Vec<rust::String> &strings) {
-  py::list list(strings.size());
+  py::list list = new_list(strings.size());
   for (std::size_t i = 0; i < strings.size(); ++i) {
     PyList_SET_ITEM(list.ptr(), static_cast<Py_ssize_t>(i), to_str(strings[i]).release().ptr());
   }
@@ -56,10 +63,10 @@ py::list to_list(const rust::Vec<rust::String> &strings) {
 
 // `tables` as list[list[list[str]]] (table -> rows -> cells).
 py::list to_list(const rust::Vec<bridgemark::Table> &tables) {
-  py::list out(tables.size());
+  py::list out = new_list(tables.size());
   for (std::size_t t = 0; t < tables.size(); ++t) {
     const auto &rows = tables[t].rows;
-    py::list table(rows.size());
+    py::list table = new_list(rows.size());
     for (std::size_t r = 0; r < rows.size(); ++r) {
       PyList_SET_ITEM(table.ptr(), static_cast<Py_ssize_t>(r), to_list(rows[r].cells).release().ptr());
     }
@@ -70,7 +77,7 @@ py::list to_list(const rust::Vec<bridgemark::Table> &tables) {
 
 // Metadata as a dict holding only the keys that are set, in the PyO3 bridge's order.
 py::dict to_dict(const bridgemark::Metadata &m) {
-  py::dict meta;
+  py::dict meta = new_dict();
   if (m.has_title) meta["title"] = to_str(m.title);
   if (!m.authors.empty()) meta["authors"] = to_list(m.authors);
   if (m.has_created) meta["created"] = to_str(m.created);

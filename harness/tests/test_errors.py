@@ -293,3 +293,34 @@ def test_an_os_error_message_with_an_errno_gives_that_errnos_oserror_subclass():
     assert type(exc) is NotADirectoryError and exc.errno == 20 and str(exc) == "[Errno 20] Not a directory: /a/b"
     assert type(bridgemark.error_from_code(4, "[Errno 22] Invalid argument: /p")) is OSError
     assert type(bridgemark.error_from_code(4, "disk on fire: /p")) is OSError
+
+
+#: A child process that caps its address space (RLIMIT_AS) above what it maps now by room for
+#: the core's result but not for its Python objects too, then converts that result: `content`,
+#: one 256 MiB string (the cap leaves 1.5×); `tables`, 300,000 tables of 3 × 3 cells (about
+#: 576 B each in Rust and 900 B in Python; the cap leaves 976 B each).
+_OOM_SCRIPT = """
+import re, resource, sys, bridgemark
+b = bridgemark.load(sys.argv[1])
+b.make_result(10, 1)
+mapped = int(re.search(r"VmSize:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) * 1024
+n_chars, n_tables, room = {"content": (256 << 20, 0, 384 << 20), "tables": (0, 300_000, 976 * 300_000)}[sys.argv[2]]
+resource.setrlimit(resource.RLIMIT_AS, (mapped + room, mapped + room))
+try:
+    b.make_result(n_chars, n_tables)
+    print("converted")
+except BaseException as e:
+    print(type(e).__name__)
+"""
+
+
+@pytest.mark.parametrize("result", ["content", "tables"])
+@pytest.mark.parametrize("name", bridgemark.BRIDGES)
+def test_a_result_python_cannot_allocate_is_memory_error_on_every_bridge(name, result):
+    """Regression: PyO3's constructors panic when CPython cannot allocate, so the pyo3 bridge
+    raised PanicException for a large string and aborted the process (the panic could not
+    allocate either) for many small ones; pybind11's ``py::list(n)`` / ``py::dict()`` raise
+    RuntimeError. Every bridge must raise the MemoryError CPython set, and keep running."""
+    proc = subprocess.run([sys.executable, "-c", _OOM_SCRIPT, name, result],
+                          capture_output=True, text=True, timeout=120)
+    assert (proc.returncode, proc.stdout.split(), "panicked" in proc.stderr) == (0, ["MemoryError"], False), proc.stderr[-2000:]

@@ -9,10 +9,11 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
 use bridgemark_core::{Config, ExtractionError, ExtractionResult, catch_panic, probe};
+use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyDict, PyList};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
 static RESULT_CLASS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static ERROR_FROM_CODE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -21,29 +22,69 @@ static ERROR_FROM_CODE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 fn to_pyerr(py: Python<'_>, err: ExtractionError) -> PyErr {
     match ERROR_FROM_CODE
         .import(py, "bridgemark.errors", "error_from_code")
-        .and_then(|f| f.call1((err.kind.code(), err.message)))
+        .and_then(|f| f.call1((err.kind.code(), py_str(py, &err.message)?)))
     {
         Ok(exc) => PyErr::from_value(exc),
-        Err(import_failed) => import_failed,
+        Err(failed) => failed,
     }
 }
 
+/// `s` as a Python `str`, or the `MemoryError` CPython set when it cannot be allocated.
+///
+/// The conversions below check every allocation. PyO3's own constructors (`PyString::new`,
+/// `PyList::new`, `PyDict::new`) panic on a null object instead ("panics if out of memory"
+/// is their design: PyO3 issue #1081), which reaches Python as `PanicException`, or aborts the
+/// process when the panic cannot allocate either, where every other bridge raises
+/// `MemoryError`. Same CPython calls as those constructors (`PyUnicode_FromStringAndSize`,
+/// `PyList_New` + `PyList_SET_ITEM`, `PyDict_New`), so the cost is PyO3's.
+fn py_str<'py>(py: Python<'py>, s: &str) -> PyResult<Bound<'py, PyString>> {
+    PyString::from_bytes(py, s.as_bytes())
+}
+
+/// A `list` of `items`, each converted by `convert`; `MemoryError` as in [`py_str`].
+fn py_list<'py, T>(
+    py: Python<'py>,
+    items: Vec<T>,
+    mut convert: impl FnMut(T) -> PyResult<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyList>> {
+    let len = ffi::Py_ssize_t::try_from(items.len())?;
+    // SAFETY: `PyList_New` returns a new reference, or NULL with an exception set.
+    let list = unsafe {
+        Bound::from_owned_ptr_or_err(py, ffi::PyList_New(len))?.cast_into_unchecked::<PyList>()
+    };
+    for (i, item) in (0..len).zip(items) {
+        // SAFETY: slot `i` < `len` of a new list is empty; `PyList_SET_ITEM` steals the new
+        // reference. Slots left empty by an error are NULL, which the list's dealloc skips.
+        unsafe { ffi::PyList_SET_ITEM(list.as_ptr(), i, convert(item)?.into_ptr()) };
+    }
+    Ok(list)
+}
+
+/// A `list[str]`; `MemoryError` as in [`py_str`].
+fn py_strings<'py>(py: Python<'py>, strings: Vec<String>) -> PyResult<Bound<'py, PyList>> {
+    py_list(py, strings, |s| Ok(py_str(py, &s)?.into_any()))
+}
+
 /// Converts a core result into `bridgemark.ExtractionResult` (dict and lists built here;
-/// the metadata keys are interned once per interpreter, PyO3's idiom for repeated keys).
+/// the metadata keys are interned once per interpreter, PyO3's idiom for repeated keys);
+/// `MemoryError` when Python cannot allocate it (see [`py_str`]).
 fn to_python(py: Python<'_>, r: ExtractionResult) -> PyResult<Py<PyAny>> {
-    let meta = PyDict::new(py);
+    // SAFETY: `PyDict_New` returns a new reference, or NULL with an exception set.
+    let meta = unsafe {
+        Bound::from_owned_ptr_or_err(py, ffi::PyDict_New())?.cast_into_unchecked::<PyDict>()
+    };
     let m = r.metadata;
     if let Some(v) = m.title {
-        meta.set_item(intern!(py, "title"), v)?;
+        meta.set_item(intern!(py, "title"), py_str(py, &v)?)?;
     }
     if !m.authors.is_empty() {
-        meta.set_item(intern!(py, "authors"), m.authors)?;
+        meta.set_item(intern!(py, "authors"), py_strings(py, m.authors)?)?;
     }
     if let Some(v) = m.created {
-        meta.set_item(intern!(py, "created"), v)?;
+        meta.set_item(intern!(py, "created"), py_str(py, &v)?)?;
     }
     if let Some(v) = m.modified {
-        meta.set_item(intern!(py, "modified"), v)?;
+        meta.set_item(intern!(py, "modified"), py_str(py, &v)?)?;
     }
     if let Some(v) = m.page_count {
         meta.set_item(intern!(py, "page_count"), v)?;
@@ -52,13 +93,15 @@ fn to_python(py: Python<'_>, r: ExtractionResult) -> PyResult<Py<PyAny>> {
         meta.set_item(intern!(py, "word_count"), v)?;
     }
     if !m.comments.is_empty() {
-        meta.set_item(intern!(py, "comments"), m.comments)?;
+        meta.set_item(intern!(py, "comments"), py_strings(py, m.comments)?)?;
     }
-    let tables = PyList::new(py, r.tables)?;
+    let tables = py_list(py, r.tables, |rows| {
+        Ok(py_list(py, rows, |cells| Ok(py_strings(py, cells)?.into_any()))?.into_any())
+    })?;
+    let content = py_str(py, &r.content)?;
+    let mime_type = py_str(py, &r.mime_type)?;
     let class = RESULT_CLASS.import(py, "bridgemark.result", "ExtractionResult")?;
-    Ok(class
-        .call1((r.content, r.mime_type, meta, tables))?
-        .unbind())
+    Ok(class.call1((content, mime_type, meta, tables))?.unbind())
 }
 
 /// Runs core work with the GIL released and converts its outcome.
@@ -150,10 +193,10 @@ fn add(a: i64, b: i64) -> i64 {
     probe::add(a, b)
 }
 
-/// echo(s: str) -> str: a copy of `s` made in Rust.
+/// echo(s: str) -> str: a copy of `s` made in Rust (converted back as results are).
 #[pyfunction]
-fn echo(s: &str) -> String {
-    probe::echo(s)
+fn echo<'py>(py: Python<'py>, s: &str) -> PyResult<Bound<'py, PyString>> {
+    py_str(py, &probe::echo(s))
 }
 
 /// make_result(n_chars: int, n_tables: int) -> ExtractionResult: conversion without extraction.
