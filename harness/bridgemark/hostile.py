@@ -67,6 +67,25 @@ def _zip_bomb(declared_gib: int = 1) -> bytes:
     return _append_raw_entry(base, "word/document.xml", raw, size, 0)
 
 
+def _entry_headers_set(archive: bytes, name: str, *, flags: int = 0, method: int | None = None) -> bytes:
+    """``archive`` with entry ``name``'s general-purpose ``flags`` bits set and, if given, its
+    compression ``method`` replaced, in its local and central headers (found by the name
+    right after their fixed parts: 30 and 46 bytes); the data stay as they were."""
+    import struct
+
+    out, key = bytearray(archive), name.encode()
+    at = archive.find(key)
+    while at >= 0:
+        for signature, fixed, bits_at in ((0x04034B50, 30, 6), (0x02014B50, 46, 8)):
+            header = at - fixed
+            if header >= 0 and struct.unpack_from("<I", out, header)[0] == signature:
+                struct.pack_into("<H", out, header + bits_at, struct.unpack_from("<H", out, header + bits_at)[0] | flags)
+                if method is not None:
+                    struct.pack_into("<H", out, header + bits_at + 2, method)
+        at = archive.find(key, at + 1)
+    return bytes(out)
+
+
 def _append_raw_entry(archive: bytes, name: str, raw: bytes, size: int, crc: int) -> bytes:
     """Rebuilds ``archive`` with one more deflated entry whose compressed bytes are ``raw``."""
     import struct
@@ -262,6 +281,12 @@ def _generators() -> dict[str, tuple[Callable[[], bytes], str | None]]:
                                                                        "_rels/.rels": _RELS}),
                                                                   "word/document.xml", b"\x03\x00", 512 << 30, 0),
                                        "CorruptDocumentError"),
+        # The core reads stored and deflated entries only, and no ZIP encryption (a password
+        # is for PDF): an encrypted entry asks for one, any other method (99: WinZip AES) is corrupt.
+        "zip-encrypted-entry.docx": (lambda: _entry_headers_set(valid, "word/document.xml", flags=0x1),
+                                     "PasswordRequiredError"),
+        "zip-method-99-entry.docx": (lambda: _entry_headers_set(valid, "word/document.xml", method=99),
+                                     "CorruptDocumentError"),
         "garbage.pdf": (lambda: _pdf(noise), "CorruptDocumentError"),
         "encrypted-ooxml.docx": (_encrypted_ooxml, "PasswordRequiredError"),
         "encrypted-rc4.pdf": (_encrypted_pdf, "PasswordRequiredError"),

@@ -22,7 +22,13 @@ import zipfile
 from posixpath import join, normpath
 
 from bridgemark.config import MAX_FILE_BYTES, Config
-from bridgemark.errors import CorruptDocumentError, InternalError, LimitExceededError, UnsupportedFormatError
+from bridgemark.errors import (
+    CorruptDocumentError,
+    InternalError,
+    LimitExceededError,
+    PasswordRequiredError,
+    UnsupportedFormatError,
+)
 from bridgemark.result import ExtractionResult
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -56,9 +62,17 @@ class _Package:
         self.names = {n.lstrip("/").lower(): n for n in self.zip.namelist()}
 
     def read(self, name: str) -> str | None:
+        """Part ``name`` as text, ``None`` when absent; the core's rules (``package.rs``): an
+        encrypted entry is ``PasswordRequiredError``, a method other than stored or deflate
+        ``CorruptDocumentError``."""
         real = self.names.get(name.lower())
         if real is None:
             return None
+        info = self.zip.getinfo(real)
+        if info.flag_bits & 0x1:
+            raise PasswordRequiredError(f"part {name} is encrypted (ZIP encryption)")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise CorruptDocumentError(f"part {name} uses unsupported compression method {info.compress_type}")
         try:
             raw = self.zip.read(real)
         except (zipfile.BadZipFile, OSError, EOFError) as e:

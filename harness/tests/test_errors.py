@@ -324,3 +324,11 @@ def test_a_result_python_cannot_allocate_is_memory_error_on_every_bridge(name, r
     proc = subprocess.run([sys.executable, "-c", _OOM_SCRIPT, name, result],
                           capture_output=True, text=True, timeout=120)
     assert (proc.returncode, proc.stdout.split(), "panicked" in proc.stderr) == (0, ["MemoryError"], False), proc.stderr[-2000:]
+
+
+@pytest.mark.parametrize("name", ["zip-encrypted-entry.docx", "zip-method-99-entry.docx"])
+def test_the_pure_python_baseline_refuses_a_zip_entry_as_the_core_does(reference, name):
+    """Regression: pure_python raised zipfile's RuntimeError for an encrypted entry and
+    NotImplementedError for method 99 (and tried bzip2 / LZMA, which the core does not read)."""
+    path = GENERATED / "hostile" / name
+    assert outcome(bridgemark.load("pure_python").extract_file, path) == outcome(reference.extract_file, path)
