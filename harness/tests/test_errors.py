@@ -332,3 +332,12 @@ def test_the_pure_python_baseline_refuses_a_zip_entry_as_the_core_does(reference
     NotImplementedError for method 99 (and tried bzip2 / LZMA, which the core does not read)."""
     path = GENERATED / "hostile" / name
     assert outcome(bridgemark.load("pure_python").extract_file, path) == outcome(reference.extract_file, path)
+
+
+def test_extract_file_checks_the_path_before_the_password_on_every_bridge(bridge):
+    """Regression: PyO3 read the password while it parsed the arguments, so a bad path with a
+    bad password raised the password's TypeError where every other bridge raised the path's."""
+    def call(b):
+        return b.extract_file(3, password=5)
+    assert outcome(call, bridge) == outcome(call, bridgemark.load("capi")) == (
+        TypeError, "expected str, bytes or os.PathLike object, not int")

@@ -155,11 +155,12 @@ fn os_path(path: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
 fn extract_file(
     py: Python<'_>,
     path: &Bound<'_, PyAny>,
-    password: Option<String>,
+    password: Option<&Bound<'_, PyAny>>,
     config: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Py<PyAny>> {
+    // The path first, then the password, as every bridge checks them.
     let path = os_path(path)?;
-    let config = to_config(password, config)?;
+    let config = to_config(password.map(|p| p.extract()).transpose()?, config)?;
     run_detached(py, move || bridgemark_core::extract_file(&path, &config))
 }
 
