@@ -47,6 +47,35 @@ def _body(inner: str, prolog: str = "") -> str:
     return f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<w:document {_W}><w:body>{inner}</w:body></w:document>'
 
 
+def _docx_with_parts(body: str, rels: list[tuple[str, str, str]], parts: dict[str, str]) -> bytes:
+    """A DOCX of main part ``_body(body)``, relationships ``(id, type suffix, target)`` of
+    ``word/document.xml`` and more ``parts`` (name → XML)."""
+    base = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+    doc_rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                + "".join(f'<Relationship Id="{i}" Type="{base}{t}" Target="{target}"/>' for i, t, target in rels)
+                + "</Relationships>")
+    return _zip({"[Content_Types].xml": _CONTENT_TYPES, "_rels/.rels": _RELS, "word/document.xml": _body(body),
+                 "word/_rels/document.xml.rels": doc_rels, **parts})
+
+
+def _nested_tables_in_headers(n_headers: int = 8, levels: int = 83, cell: int = 400_000) -> bytes:
+    """``n_headers`` header parts, each of tables nested ``levels`` deep around a ``cell``-byte
+    cell: each header alone stays just under the nested-table copy budget (32 MiB)."""
+    r = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    sections = "".join(f'<w:p><w:pPr><w:sectPr {r}><w:headerReference w:type="default" r:id="h{i}"/></w:sectPr></w:pPr></w:p>'
+                       for i in range(n_headers))
+    header = (f"<w:hdr {_W}>" + "<w:tbl><w:tr><w:tc>" * levels + f"<w:p><w:r><w:t>{'A' * cell}</w:t></w:r></w:p>"
+              + "</w:tc></w:tr></w:tbl>" * levels + "</w:hdr>")
+    return _docx_with_parts(sections, [(f"h{i}", "header", f"header{i}.xml") for i in range(n_headers)],
+                            {f"word/header{i}.xml": header for i in range(n_headers)})
+
+
+def _comments(n: int) -> bytes:
+    """A DOCX whose comments part holds ``n`` empty comments."""
+    return _docx_with_parts("<w:p/>", [("c", "comments", "comments.xml")],
+                            {"word/comments.xml": f"<w:comments {_W}>" + "<w:comment/>" * n + "</w:comments>"})
+
+
 def _zip_bomb(declared_gib: int = 1) -> bytes:
     """A DOCX whose main part inflates to ``declared_gib`` GiB of spaces (about 1 MiB on disk)."""
     head = _body("<w:p><w:r><w:t>").encode()
@@ -274,9 +303,15 @@ def _generators() -> dict[str, tuple[Callable[[], bytes], str | None]]:
                                                       + "</w:t></w:r></w:p>" + "</w:tc></w:tr></w:tbl>" * 80)),
                                   "LimitExceededError"),
         # Regression: 15M empty rows (a 154 KB file) took 1.4–4.3 GB and up to 30 s; the core
-        # stops past limits::MAX_TABLE_OBJECTS tables, rows and cells (1M).
+        # stops past limits::MAX_RESULT_OBJECTS tables, rows, cells and comments (1M).
         "table-rows-1200k.docx": (lambda: _docx(_body("<w:tbl>" + "<w:tr/>" * 1_200_000 + "</w:tbl>")),
                                   "LimitExceededError"),
+        # Regression: the copy budget started again in each part, so 320 such headers (222 KB)
+        # took over 4 GiB and aborted; 8 took 529 MiB. The budget now spans the document.
+        "nested-tables-in-8-headers.docx": (_nested_tables_in_headers, "LimitExceededError"),
+        # Regression: 10M empty comments (234 KB) took 1.9 GB and 22 s on ctypes; comments count
+        # towards limits::MAX_RESULT_OBJECTS as tables, rows and cells do.
+        "comments-1200k.docx": (lambda: _comments(1_200_000), "LimitExceededError"),
         "zip64-declares-512gib.docx": (lambda: _append_raw_entry(_zip({"[Content_Types].xml": _CONTENT_TYPES,
                                                                        "_rels/.rels": _RELS}),
                                                                   "word/document.xml", b"\x03\x00", 512 << 30, 0),

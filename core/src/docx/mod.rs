@@ -20,7 +20,7 @@ use crate::metadata;
 use crate::package::Package;
 use crate::result::{ExtractionResult, Metadata};
 
-use story::{PartReference, Story, StoryKind};
+use story::{Budget, PartReference, Story, StoryKind};
 
 /// Relationship type suffixes of the parts read besides the main part.
 const REL_FOOTNOTES: &str = "/footnotes";
@@ -59,7 +59,8 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
     let xml = package
         .read_text(&main)?
         .ok_or_else(|| ExtractionError::corrupt(format!("main document part {main} is missing")))?;
-    let body = story::walk(&xml, &main, StoryKind::Flow, config)?;
+    let mut budget = Budget::new(config);
+    let body = story::walk(&xml, &main, StoryKind::Flow, config, &mut budget)?;
     if body.root != "document" {
         return Err(ExtractionError::unsupported(format!(
             "OOXML package is not a Word document (its main part {main} is a <{}>)",
@@ -67,7 +68,6 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
         )));
     }
     drop(xml);
-    let mut table_objects = body.table_objects;
     let rels = package.relationships(&main)?;
     let targets: HashMap<&str, &str> = rels.iter().map(|r| (r.id, r.target)).collect();
     // Every part is read as a story at most once (a relationship may point back at the body).
@@ -80,7 +80,7 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
             &target,
             StoryKind::Flow,
             config,
-            &mut table_objects,
+            &mut budget,
         )?);
     }
     let footers = section_parts(&body.references, &targets, false, &mut seen);
@@ -98,7 +98,7 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
             &target,
             StoryKind::Flow,
             config,
-            &mut table_objects,
+            &mut budget,
         )?);
     }
     for suffix in [REL_FOOTNOTES, REL_ENDNOTES] {
@@ -111,7 +111,7 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
                 target,
                 StoryKind::Notes,
                 config,
-                &mut table_objects,
+                &mut budget,
             )?);
         }
     }
@@ -121,18 +121,13 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
             &target,
             StoryKind::Flow,
             config,
-            &mut table_objects,
+            &mut budget,
         )?);
     }
     let comments = match rels.target_of_type(REL_COMMENTS) {
-        Some(target) => read_story(
-            package,
-            target,
-            StoryKind::Comments,
-            config,
-            &mut table_objects,
-        )?
-        .map(|s| s.items),
+        Some(target) => {
+            read_story(package, target, StoryKind::Comments, config, &mut budget)?.map(|s| s.items)
+        }
         None => None,
     };
 
@@ -179,23 +174,19 @@ fn section_parts(
 
 /// Walks the part `name` when the package has it.
 ///
-/// `table_objects`: the document's tables, rows and cells so far, which this part's are added to.
-/// Errors: `LimitExceeded` when they exceed `MAX_TABLE_OBJECTS`, so that a document spreading them
-/// over many parts holds at most twice the limit before it stops.
+/// Walks the part `name` when the package has it, spending the document's `budget`
+/// ([`story::walk`]'s errors).
 fn read_story(
     package: &mut Package<'_>,
     name: &str,
     kind: StoryKind,
     config: &Config,
-    table_objects: &mut u64,
+    budget: &mut Budget,
 ) -> Result<Option<Story>> {
     let Some(xml) = package.read_text(name)? else {
         return Ok(None);
     };
-    let story = story::walk(&xml, name, kind, config)?;
-    *table_objects += story.table_objects;
-    story::check_table_objects(*table_objects, name)?;
-    Ok(Some(story))
+    story::walk(&xml, name, kind, config, budget).map(Some)
 }
 
 /// Core properties (title, authors, dates) and extended properties (pages, words).

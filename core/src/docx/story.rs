@@ -14,7 +14,7 @@
 //! matched by local name, so strict and transitional namespaces read alike.
 
 use crate::error::{ExtractionError, Result};
-use crate::limits::{Config, MAX_TABLE_OBJECTS};
+use crate::limits::{Config, MAX_RESULT_OBJECTS};
 use crate::result::Table;
 use crate::xml::{self, Reader, Tag as XmlTag, Token};
 
@@ -55,8 +55,29 @@ pub struct Story {
     pub root: String,
     /// Relationship ids of SmartArt diagram data parts (`dgm:relIds r:dm`), in document order.
     pub diagrams: Vec<String>,
-    /// Tables, rows and cells closed in this part (see [`MAX_TABLE_OBJECTS`]).
-    pub table_objects: u64,
+}
+
+/// What the story parts of one document may still produce, together: carried from one part's
+/// walk to the next, so that spreading the work over many parts (hundreds of headers) gains
+/// nothing over putting it in one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    /// Tables, rows, cells and comments produced so far (at most [`MAX_RESULT_OBJECTS`]).
+    pub objects: u64,
+    /// Bytes nested tables may still copy into their parent cells: nesting copies the inner
+    /// text once per level, so a small document could otherwise multiply its output.
+    pub copy_bytes: u64,
+}
+
+impl Budget {
+    /// A document's budget before its first part: no objects, and a quarter of
+    /// `config.max_decompressed_bytes` to copy.
+    pub fn new(config: &Config) -> Self {
+        Budget {
+            objects: 0,
+            copy_bytes: config.max_decompressed_bytes / 4,
+        }
+    }
 }
 
 /// Where text goes: the story, a table cell or a comment being read.
@@ -200,7 +221,7 @@ fn on_off(e: &XmlTag<'_>) -> bool {
     !matches!(e.attribute("val").as_deref(), Some("0" | "false" | "off"))
 }
 
-struct Walker {
+struct Walker<'b> {
     kind: StoryKind,
     sinks: Vec<Sink>,
     open_tables: Vec<TableBuilder>,
@@ -214,27 +235,21 @@ struct Walker {
     merge_next: bool,
     /// Sections (`w:sectPr`) closed so far.
     sections: u32,
-    /// Bytes a nested table may still copy into its parent cell (a quarter of
-    /// `max_decompressed_bytes`): nesting copies the inner text once per level, so a
-    /// small document could otherwise multiply its output.
-    copy_budget: u64,
+    /// The document's budget, spent by this part too.
+    budget: &'b mut Budget,
 }
 
-/// `LimitExceeded` when `n` tables, rows and cells (so far, in `part` or in the document)
-/// exceed [`MAX_TABLE_OBJECTS`].
-pub fn check_table_objects(n: u64, part: &str) -> Result<()> {
-    if n > MAX_TABLE_OBJECTS {
-        return Err(ExtractionError::limit(format!(
-            "more than {MAX_TABLE_OBJECTS} tables, rows and cells (at {part})"
-        )));
-    }
-    Ok(())
-}
-
-/// Walks the story part `xml` (named `part`, for messages).
+/// Walks the story part `xml` (named `part`, for messages), spending the document's `budget`.
 ///
-/// Errors: `Corrupt` for malformed XML, `LimitExceeded` past `config.max_xml_depth`.
-pub fn walk(xml: &str, part: &str, kind: StoryKind, config: &Config) -> Result<Story> {
+/// Errors: `Corrupt` for malformed XML; `LimitExceeded` past `config.max_xml_depth`, past
+/// [`MAX_RESULT_OBJECTS`] or when nested tables copy more than the budget's bytes.
+pub fn walk(
+    xml: &str,
+    part: &str,
+    kind: StoryKind,
+    config: &Config,
+    budget: &mut Budget,
+) -> Result<Story> {
     let mut w = Walker {
         kind,
         sinks: vec![Sink {
@@ -248,7 +263,7 @@ pub fn walk(xml: &str, part: &str, kind: StoryKind, config: &Config) -> Result<S
         symbol_font: false,
         merge_next: false,
         sections: 0,
-        copy_budget: config.max_decompressed_bytes / 4,
+        budget,
     };
     let mut reader = Reader::new(xml, part, config.max_xml_depth);
     // Depth of the skipped element we are inside, if any.
@@ -305,7 +320,7 @@ pub fn walk(xml: &str, part: &str, kind: StoryKind, config: &Config) -> Result<S
     Ok(story)
 }
 
-impl Walker {
+impl Walker<'_> {
     fn sink(&mut self) -> &mut Sink {
         self.sinks
             .last_mut()
@@ -519,24 +534,25 @@ impl Walker {
     fn end(&mut self, tag: Tag, part: &str, config: &Config) -> Result<()> {
         match tag {
             Tag::Cell => {
-                self.count_table_object(part)?;
+                self.count_object(part)?;
                 let cell = self.sinks.pop().expect("a cell pushed its sink").text;
                 if let Some(t) = self.open_tables.last_mut() {
                     t.row.push(cell);
                 }
             }
             Tag::Row => {
-                self.count_table_object(part)?;
+                self.count_object(part)?;
                 if let Some(t) = self.open_tables.last_mut() {
                     let row = std::mem::take(&mut t.row);
                     t.rows.push(row);
                 }
             }
             Tag::Table => {
-                self.count_table_object(part)?;
+                self.count_object(part)?;
                 return self.end_table(part, config);
             }
             Tag::Item => {
+                self.count_object(part)?;
                 let item = self.sinks.pop().expect("an item pushed its sink").text;
                 self.story.items.push(item);
             }
@@ -550,13 +566,18 @@ impl Walker {
         Ok(())
     }
 
-    /// One more table, row or cell in this part.
+    /// One more table, row, cell or comment in the document.
     ///
-    /// Errors: `LimitExceeded` past [`MAX_TABLE_OBJECTS`].
+    /// Errors: `LimitExceeded` past [`MAX_RESULT_OBJECTS`].
     #[inline(always)]
-    fn count_table_object(&mut self, part: &str) -> Result<()> {
-        self.story.table_objects += 1;
-        check_table_objects(self.story.table_objects, part)
+    fn count_object(&mut self, part: &str) -> Result<()> {
+        self.budget.objects += 1;
+        if self.budget.objects > MAX_RESULT_OBJECTS {
+            return Err(ExtractionError::limit(format!(
+                "more than {MAX_RESULT_OBJECTS} tables, rows, cells and comments (at {part})"
+            )));
+        }
+        Ok(())
     }
 
     /// A table closes: its text goes to the enclosing sink, its rows to `tables`.
@@ -567,12 +588,16 @@ impl Walker {
         let t = self.open_tables.pop().expect("a table pushed its builder");
         if !self.open_tables.is_empty() {
             let copied: usize = t.rows.iter().flatten().map(|c| c.len() + 1).sum();
-            self.copy_budget = self.copy_budget.checked_sub(copied as u64).ok_or_else(|| {
-                ExtractionError::limit(format!(
-                    "nested tables in {part} copy more text than the limit of {} bytes",
-                    config.max_decompressed_bytes / 4
-                ))
-            })?;
+            self.budget.copy_bytes = self
+                .budget
+                .copy_bytes
+                .checked_sub(copied as u64)
+                .ok_or_else(|| {
+                    ExtractionError::limit(format!(
+                        "nested tables copy more text than the limit of {} bytes (at {part})",
+                        config.max_decompressed_bytes / 4
+                    ))
+                })?;
         }
         let sink = self.sink();
         for (i, row) in t.rows.iter().enumerate() {
@@ -591,13 +616,19 @@ impl Walker {
     }
 }
 
-/// Convenience for tests and callers that need only the text of a flow part.
+/// A part walked as a whole document: with a budget of its own.
+#[cfg(test)]
+fn walk_alone(xml: &str, part: &str, kind: StoryKind, config: &Config) -> Result<Story> {
+    walk(xml, part, kind, config, &mut Budget::new(config))
+}
+
+/// Convenience for tests: the text and tables of a body.
 #[cfg(test)]
 fn text_of(body: &str) -> (String, Vec<Table>) {
     let xml = format!(
         r#"<?xml version="1.0"?><w:document xmlns:w="urn:w"><w:body>{body}</w:body></w:document>"#
     );
-    let story = walk(&xml, "word/document.xml", StoryKind::Flow, &Config::DEFAULT).unwrap();
+    let story = walk_alone(&xml, "word/document.xml", StoryKind::Flow, &Config::DEFAULT).unwrap();
     (story.text, story.tables)
 }
 
@@ -751,7 +782,7 @@ mod tests {
             r#"<w:footnotes><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>"#,
             r#"<w:footnote w:id="1"><w:p><w:r><w:t>Note.</w:t></w:r></w:p></w:footnote></w:footnotes>"#
         );
-        let s = walk(
+        let s = walk_alone(
             notes,
             "word/footnotes.xml",
             StoryKind::Notes,
@@ -763,7 +794,7 @@ mod tests {
             r#"<w:comments><w:comment w:id="0"><w:p><w:r><w:t>one</w:t></w:r></w:p><w:p><w:r><w:t>two</w:t></w:r></w:p></w:comment>"#,
             r#"<w:comment w:id="1"><w:p><w:r><w:t>three</w:t></w:r></w:p></w:comment></w:comments>"#
         );
-        let s = walk(
+        let s = walk_alone(
             comments,
             "word/comments.xml",
             StoryKind::Comments,
@@ -781,7 +812,7 @@ mod tests {
             r#"<w:footerReference w:type="first" r:id="rId2"/></w:sectPr></w:pPr></w:p>"#,
             r#"<w:sectPr><w:headerReference w:type="even" r:id="rId3"/></w:sectPr></w:body></w:document>"#
         );
-        let s = walk(xml, "word/document.xml", StoryKind::Flow, &Config::DEFAULT).unwrap();
+        let s = walk_alone(xml, "word/document.xml", StoryKind::Flow, &Config::DEFAULT).unwrap();
         let ids: Vec<_> = s
             .references
             .iter()
@@ -809,16 +840,17 @@ mod tests {
             max_decompressed_bytes: 400_000,
             ..Config::DEFAULT
         };
-        let err = walk(&xml, "word/document.xml", StoryKind::Flow, &config).unwrap_err();
+        let err = walk_alone(&xml, "word/document.xml", StoryKind::Flow, &config).unwrap_err();
         assert_eq!(err.kind, crate::ErrorKind::LimitExceeded);
-        assert!(walk(&xml, "word/document.xml", StoryKind::Flow, &Config::DEFAULT).is_ok());
+        assert!(walk_alone(&xml, "word/document.xml", StoryKind::Flow, &Config::DEFAULT).is_ok());
     }
 
     #[test]
     fn nesting_deeper_than_the_limit_is_limit_exceeded() {
         let body = "<x>".repeat(300) + &"</x>".repeat(300);
         let xml = format!("<w:document><w:body>{body}</w:body></w:document>");
-        let err = walk(&xml, "word/document.xml", StoryKind::Flow, &Config::DEFAULT).unwrap_err();
+        let err =
+            walk_alone(&xml, "word/document.xml", StoryKind::Flow, &Config::DEFAULT).unwrap_err();
         assert_eq!(err.kind, crate::ErrorKind::LimitExceeded);
     }
 
@@ -880,7 +912,8 @@ mod tests {
     #[test]
     fn mismatched_tags_are_corrupt() {
         let xml = "<w:document><w:body><w:p></w:body></w:document>";
-        let err = walk(xml, "word/document.xml", StoryKind::Flow, &Config::DEFAULT).unwrap_err();
+        let err =
+            walk_alone(xml, "word/document.xml", StoryKind::Flow, &Config::DEFAULT).unwrap_err();
         assert_eq!(err.kind, crate::ErrorKind::Corrupt);
     }
 
@@ -894,17 +927,19 @@ mod tests {
     #[test]
     fn more_tables_rows_and_cells_than_the_limit_is_limit_exceeded() {
         // Regression: 3M one-cell tables (a 306 KB file) took 1.6 GB; 15M empty rows 1.4–4.3 GB.
-        let at_limit = table_of_rows(MAX_TABLE_OBJECTS - 1, "<w:tr/>"); // + the table itself
-        let s = walk(
+        let at_limit = table_of_rows(MAX_RESULT_OBJECTS - 1, "<w:tr/>"); // + the table itself
+        let mut budget = Budget::new(&Config::DEFAULT);
+        walk(
             &at_limit,
             "word/document.xml",
             StoryKind::Flow,
             &Config::DEFAULT,
+            &mut budget,
         )
         .unwrap();
-        assert_eq!(s.table_objects, MAX_TABLE_OBJECTS);
-        let over = table_of_rows(MAX_TABLE_OBJECTS, "<w:tr/>");
-        let e = walk(
+        assert_eq!(budget.objects, MAX_RESULT_OBJECTS);
+        let over = table_of_rows(MAX_RESULT_OBJECTS, "<w:tr/>");
+        let e = walk_alone(
             &over,
             "word/document.xml",
             StoryKind::Flow,
@@ -913,16 +948,116 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.kind, crate::ErrorKind::LimitExceeded);
         assert!(
-            e.message.contains("tables, rows and cells"),
+            e.message.contains("tables, rows, cells and comments"),
             "{}",
             e.message
         );
     }
 
     #[test]
-    fn a_table_counts_itself_its_rows_and_its_cells() {
+    fn a_table_counts_itself_its_rows_and_its_cells_and_a_comment_itself() {
+        let mut budget = Budget::new(&Config::DEFAULT);
         let xml = table_of_rows(2, "<w:tr><w:tc/><w:tc/></w:tr>");
-        let s = walk(&xml, "word/document.xml", StoryKind::Flow, &Config::DEFAULT).unwrap();
-        assert_eq!(s.table_objects, 1 + 2 + 4);
+        walk(
+            &xml,
+            "word/document.xml",
+            StoryKind::Flow,
+            &Config::DEFAULT,
+            &mut budget,
+        )
+        .unwrap();
+        assert_eq!(budget.objects, 1 + 2 + 4);
+        let comments = "<w:comments><w:comment/><w:comment><w:p/></w:comment></w:comments>";
+        walk(
+            comments,
+            "word/comments.xml",
+            StoryKind::Comments,
+            &Config::DEFAULT,
+            &mut budget,
+        )
+        .unwrap();
+        assert_eq!(budget.objects, 1 + 2 + 4 + 2);
+    }
+
+    #[test]
+    fn more_comments_than_the_limit_is_limit_exceeded() {
+        // Regression: 10M empty comments (a 234 KB file) took 1.9 GB and 22 s on ctypes.
+        let xml = format!(
+            "<w:comments>{}</w:comments>",
+            "<w:comment/>".repeat(MAX_RESULT_OBJECTS as usize + 1)
+        );
+        let e = walk_alone(
+            &xml,
+            "word/comments.xml",
+            StoryKind::Comments,
+            &Config::DEFAULT,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::LimitExceeded);
+        assert!(
+            e.message.ends_with("(at word/comments.xml)"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn the_budget_spans_parts_so_spreading_work_over_them_gains_nothing() {
+        // Regression: the copy budget started again in each part, so 320 headers of tables
+        // nested 83 deep around a 400 KB cell (a 222 KB file) took over 4 GiB and aborted.
+        let nested = |levels: usize| {
+            let body = "<w:tbl><w:tr><w:tc>".repeat(levels)
+                + &format!("<w:p><w:r><w:t>{}</w:t></w:r></w:p>", "a".repeat(10_000))
+                + &"</w:tc></w:tr></w:tbl>".repeat(levels);
+            format!("<w:hdr>{body}</w:hdr>")
+        };
+        let config = Config {
+            max_decompressed_bytes: 400_000, // 100,000 bytes to copy: 9 levels' worth
+            ..Config::DEFAULT
+        };
+        let mut budget = Budget::new(&config);
+        walk(
+            &nested(6),
+            "word/header1.xml",
+            StoryKind::Flow,
+            &config,
+            &mut budget,
+        )
+        .unwrap();
+        assert_eq!(budget.copy_bytes, 100_000 - 5 * 10_001);
+        let e = walk(
+            &nested(6),
+            "word/header2.xml",
+            StoryKind::Flow,
+            &config,
+            &mut budget,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::LimitExceeded);
+        assert!(
+            e.message.ends_with("(at word/header2.xml)"),
+            "{}",
+            e.message
+        );
+
+        let mut budget = Budget::new(&Config::DEFAULT);
+        let rows = table_of_rows(MAX_RESULT_OBJECTS / 2, "<w:tr/>");
+        walk(
+            &rows,
+            "word/document.xml",
+            StoryKind::Flow,
+            &Config::DEFAULT,
+            &mut budget,
+        )
+        .unwrap();
+        let e = walk(
+            &rows,
+            "word/header1.xml",
+            StoryKind::Flow,
+            &Config::DEFAULT,
+            &mut budget,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::LimitExceeded);
     }
 }
