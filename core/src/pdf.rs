@@ -19,7 +19,7 @@ use std::env;
 use std::ffi::c_void;
 use std::fs::{File, OpenOptions};
 use std::os::fd::AsRawFd;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
@@ -42,45 +42,80 @@ const FPDF_ERR_PASSWORD: u64 = 4;
 const FPDF_ERR_SECURITY: u64 = 5;
 
 /// Excludes the other copies of the core in this process while held: an open-file-
-/// description lock (`F_OFD_SETLKW`, Linux) on byte `pid` of one lock file in the temp
-/// directory. Each copy opens the file itself, so the copies' locks conflict; other
-/// processes lock other bytes and never wait. Without the file (unwritable temp
-/// directory) only the per-copy mutex remains.
-struct CrossCopyGuard(Option<&'static File>);
+/// description lock (`F_OFD_SETLKW`, Linux) on byte `pid` of [`lock_path`], a file of this
+/// user's own. Each copy opens the file itself, so the copies' locks conflict; this user's
+/// other processes lock other bytes and never wait, and no other user can open the file.
+/// When the file cannot be used the extraction fails (an `OSError`): running on with the
+/// per-copy mutex alone would let two bridges call pdfium at once, which corrupts its heap.
+struct CrossCopyGuard(&'static File);
 
-static CROSS_COPY_FILE: OnceLock<Option<File>> = OnceLock::new();
+static CROSS_COPY_FILE: OnceLock<File> = OnceLock::new();
 
 impl CrossCopyGuard {
-    fn acquire() -> Self {
-        let file = CROSS_COPY_FILE
-            .get_or_init(|| {
-                OpenOptions::new()
-                    .read(true)
-                    .write(true)
-                    .create(true)
-                    .truncate(false)
-                    .mode(0o666)
-                    .open(env::temp_dir().join("bridgemark-pdfium.lock"))
-                    .ok()
-            })
-            .as_ref();
-        if let Some(f) = file {
-            ofd_lock(f, libc::F_WRLCK);
-        }
-        Self(file)
+    /// Errors: the `OSError` kinds of [`ExtractionError::io`] when the lock file cannot be
+    /// opened or locked, `PermissionDenied` when it is not a regular file of this user's.
+    fn acquire() -> Result<Self> {
+        let file = match CROSS_COPY_FILE.get() {
+            Some(file) => file,
+            None => {
+                let file = open_lock_file()?;
+                CROSS_COPY_FILE.get_or_init(|| file)
+            }
+        };
+        ofd_lock(file, libc::F_WRLCK)
+            .map_err(|e| ExtractionError::io(&e, &lock_path().to_string_lossy()))?;
+        Ok(Self(file))
     }
 }
 
 impl Drop for CrossCopyGuard {
     fn drop(&mut self) {
-        if let Some(f) = self.0 {
-            ofd_lock(f, libc::F_UNLCK);
-        }
+        // Unlocking a byte this description holds cannot fail (EINTR is retried).
+        let _ = ofd_lock(self.0, libc::F_UNLCK);
     }
 }
 
+/// `bridgemark-pdfium-<euid>.lock` in `$XDG_RUNTIME_DIR` (a directory of this user's alone)
+/// when set, else in the temporary directory.
+fn lock_path() -> PathBuf {
+    // SAFETY: geteuid cannot fail.
+    let name = format!("bridgemark-pdfium-{}.lock", unsafe { libc::geteuid() });
+    env::var_os("XDG_RUNTIME_DIR")
+        .map(PathBuf::from)
+        .filter(|dir| dir.is_absolute())
+        .unwrap_or_else(env::temp_dir)
+        .join(name)
+}
+
+/// Opens (creating it, mode 0600) the lock file, refusing a symbolic link and anything but a
+/// regular file owned by this user: another user could otherwise plant one and lock it.
+fn open_lock_file() -> Result<File> {
+    let path = lock_path();
+    let shown = path.to_string_lossy();
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&path)
+        .map_err(|e| ExtractionError::io(&e, &shown))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| ExtractionError::io(&e, &shown))?;
+    // SAFETY: geteuid cannot fail.
+    if !meta.is_file() || meta.uid() != unsafe { libc::geteuid() } {
+        return Err(ExtractionError::io(
+            &std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+            &shown,
+        ));
+    }
+    Ok(file)
+}
+
 /// Takes (`F_WRLCK`, waiting) or releases (`F_UNLCK`) the OFD lock on byte `pid` of `file`.
-fn ofd_lock(file: &File, kind: libc::c_int) {
+fn ofd_lock(file: &File, kind: libc::c_int) -> std::io::Result<()> {
     // SAFETY: a zeroed `flock` is valid; `fcntl` reads it and the open file descriptor.
     let mut region: libc::flock = unsafe { std::mem::zeroed() };
     region.l_type = kind as libc::c_short;
@@ -88,26 +123,37 @@ fn ofd_lock(file: &File, kind: libc::c_int) {
     region.l_start = libc::off_t::from(std::process::id() as i32);
     region.l_len = 1;
     loop {
-        let rc = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_OFD_SETLKW, &region) };
-        if rc == 0 || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
-            break;
+        // SAFETY: `region` is a valid `flock` and `file` an open descriptor.
+        if unsafe { libc::fcntl(file.as_raw_fd(), libc::F_OFD_SETLKW, &region) } == 0 {
+            return Ok(());
+        }
+        let err = std::io::Error::last_os_error();
+        if err.kind() != std::io::ErrorKind::Interrupted {
+            return Err(err);
         }
     }
 }
 
-/// The loaded library, locked for the caller; `UnsupportedFormat` when it cannot be loaded.
+/// The loaded library, locked for the caller; `UnsupportedFormat` when it cannot be loaded,
+/// [`CrossCopyGuard::acquire`]'s errors when the other copies cannot be kept out while it loads.
 fn library() -> Result<MutexGuard<'static, Pdfium>> {
-    let loaded = PDFIUM.get_or_init(|| {
-        let _other_copies = CrossCopyGuard::acquire();
-        let path = locate().ok_or_else(|| {
-            format!("PDF input needs libpdfium: set {PDFIUM_ENV} or install pypdfium2 in this Python environment")
-        })?;
-        let bindings = Pdfium::bind_to_library(&path).map_err(|e| {
-            let reason = format!("{e:?}").split_whitespace().collect::<Vec<_>>().join(" ");
-            format!("cannot load libpdfium from {}: {reason}", path.display())
-        })?;
-        Ok(Mutex::new(Pdfium::new(bindings)))
-    });
+    let loaded = match PDFIUM.get() {
+        Some(loaded) => loaded,
+        None => {
+            // Loading initialises pdfium (`FPDF_InitLibrary`): the other copies wait.
+            let _other_copies = CrossCopyGuard::acquire()?;
+            PDFIUM.get_or_init(|| {
+                let path = locate().ok_or_else(|| {
+                    format!("PDF input needs libpdfium: set {PDFIUM_ENV} or install pypdfium2 in this Python environment")
+                })?;
+                let bindings = Pdfium::bind_to_library(&path).map_err(|e| {
+                    let reason = format!("{e:?}").split_whitespace().collect::<Vec<_>>().join(" ");
+                    format!("cannot load libpdfium from {}: {reason}", path.display())
+                })?;
+                Ok(Mutex::new(Pdfium::new(bindings)))
+            })
+        }
+    };
     match loaded {
         // A panic while locked leaves pdfium itself consistent (every handle is closed by a guard).
         Ok(lock) => Ok(lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())),
@@ -156,7 +202,8 @@ impl<F: Fn()> Drop for Closer<'_, F> {
 /// `Corrupt` (pdfium cannot open it), `LimitExceeded` (more than `config.max_pages`
 /// pages, more text than `config.max_decompressed_bytes`, or pages still left when
 /// [`PDF_TIME_BUDGET`] has passed), `UnsupportedFormat`
-/// (libpdfium not found, or an unsupported security handler).
+/// (libpdfium not found, or an unsupported security handler), an `OSError` kind when the
+/// other copies of the core cannot be kept out of pdfium ([`CrossCopyGuard`]).
 pub fn extract(bytes: &[u8], config: &Config) -> Result<ExtractionResult> {
     if config.password.as_deref().is_some_and(|p| p.contains('\0')) {
         // pdfium takes a C string: pdfium-render panics on an interior NUL.
@@ -165,7 +212,7 @@ pub fn extract(bytes: &[u8], config: &Config) -> Result<ExtractionResult> {
         ));
     }
     let pdfium = library()?;
-    let _other_copies = CrossCopyGuard::acquire();
+    let _other_copies = CrossCopyGuard::acquire()?;
     let b = pdfium.bindings();
     // SAFETY: every handle below is used only while the pdfium lock is held and is
     // closed exactly once by its `Closer`, in reverse order of opening.

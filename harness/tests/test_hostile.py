@@ -4,6 +4,8 @@ in bounded memory; threads change nothing. (Bad paths: ``test_errors.py``.)"""
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
 import threading
@@ -115,6 +117,58 @@ def test_two_bridges_in_one_process_share_pdfium_safely():
     for t in threads:
         t.join()
     assert not bad
+
+
+#: Extracts a PDF, then a DOCX, in a child process whose temporary directory is set by the test.
+_LOCK_SCRIPT = """
+import sys, bridgemark
+bridge = bridgemark.load(sys.argv[1])
+try:
+    bridge.extract_file(sys.argv[2], password="secret")
+    print("extracted")
+except OSError as e:
+    print(type(e).__name__)
+print(len(bridge.extract_file(sys.argv[3]).content) > 0)
+"""
+
+
+def _lock_file_planted(tmp_path, how: str):
+    """The child's temporary directory, with ``how`` done to its pdfium lock file's path."""
+    lock = tmp_path / f"bridgemark-pdfium-{os.geteuid()}.lock"
+    if how == "missing directory":
+        return tmp_path / "missing"
+    if how == "directory":
+        lock.mkdir()
+    elif how == "symlink":
+        lock.symlink_to(tmp_path / "elsewhere")
+    elif how == "another user's":
+        lock.touch(mode=0o666)
+        try:
+            os.chown(lock, os.geteuid() + 1, -1)
+        except PermissionError:
+            pytest.skip("only root can give a file away")
+    return tmp_path
+
+
+@pytest.mark.parametrize(("how", "expected"), [("missing directory", "FileNotFoundError"),
+                                               ("directory", "IsADirectoryError"), ("symlink", "OSError"),
+                                               ("another user's", "PermissionError"), ("none", "extracted")])
+@pytest.mark.parametrize("name", bridgemark.BRIDGES)
+def test_pdf_extraction_fails_closed_when_the_pdfium_lock_file_cannot_be_used(tmp_path, name, how, expected):
+    """Regression: without the lock file (temporary directory missing, or the file another
+    user's) the core ran on unlocked, and two bridges in one process entered pdfium at once
+    (wrong text, heap corruption); a world-readable file let any user block every PDF call.
+    Now the file is this user's own (0600, no symlink) and a PDF without it is an OSError;
+    DOCX never needs it."""
+    tmp = _lock_file_planted(tmp_path, how)
+    env = {k: v for k, v in os.environ.items() if k != "XDG_RUNTIME_DIR"} | {"TMPDIR": str(tmp)}
+    proc = subprocess.run([sys.executable, "-c", _LOCK_SCRIPT, name, str(HOSTILE / "encrypted-rc4.pdf"),
+                           str(GENERATED / corpus.generated_name(10))],
+                          capture_output=True, text=True, timeout=60, check=True, env=env)
+    assert proc.stdout.split() == [expected, "True"]
+    if how == "none":
+        lock = tmp / f"bridgemark-pdfium-{os.geteuid()}.lock"
+        assert stat.S_IMODE(lock.stat().st_mode) == 0o600 and lock.stat().st_uid == os.geteuid()
 
 
 def test_the_encrypted_hostile_pdf_opens_with_its_password(bridge):
