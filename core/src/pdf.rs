@@ -134,15 +134,22 @@ fn ofd_lock(file: &File, kind: libc::c_int) -> std::io::Result<()> {
     }
 }
 
+/// Held while this copy loads pdfium, so that a fork waits for the load to finish.
+static LOADING: Mutex<()> = Mutex::new(());
+
 /// The loaded library, locked for the caller; `UnsupportedFormat` when it cannot be loaded,
 /// [`CrossCopyGuard::acquire`]'s errors when the other copies cannot be kept out while it loads.
 fn library() -> Result<MutexGuard<'static, Pdfium>> {
     let loaded = match PDFIUM.get() {
         Some(loaded) => loaded,
         None => {
+            let _loading = LOADING
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
             // Loading initialises pdfium (`FPDF_InitLibrary`): the other copies wait.
             let _other_copies = CrossCopyGuard::acquire()?;
             PDFIUM.get_or_init(|| {
+                fork::register();
                 let path = locate().ok_or_else(|| {
                     format!("PDF input needs libpdfium: set {PDFIUM_ENV} or install pypdfium2 in this Python environment")
                 })?;
@@ -158,6 +165,54 @@ fn library() -> Result<MutexGuard<'static, Pdfium>> {
         // A panic while locked leaves pdfium itself consistent (every handle is closed by a guard).
         Ok(lock) => Ok(lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())),
         Err(message) => Err(ExtractionError::unsupported(message.clone())),
+    }
+}
+
+/// `fork()` while another thread is in pdfium: without care the child inherits this copy's
+/// locks held by a thread it does not have (its first PDF call then waits forever) and
+/// pdfium's state in the middle of a call. The `pthread_atfork` handlers registered here
+/// (once per copy of the core, when it first loads pdfium) make a fork wait until no thread
+/// of this copy is loading or inside pdfium, hold both locks across the fork, and release
+/// them in the parent and in the child: the child's pdfium is whole and its own.
+mod fork {
+    use std::cell::RefCell;
+    use std::sync::{MutexGuard, Once};
+
+    use super::{LOADING, PDFIUM, Pdfium};
+
+    type Held = (MutexGuard<'static, ()>, Option<MutexGuard<'static, Pdfium>>);
+
+    thread_local! {
+        /// The locks the forking thread holds from `prepare` to `parent` / `child`.
+        static HELD: RefCell<Option<Held>> = const { RefCell::new(None) };
+    }
+
+    /// Registers the handlers, once per copy of the core.
+    pub(super) fn register() {
+        static REGISTER: Once = Once::new();
+        // SAFETY: the handlers are `extern "C"` functions of this library, which is never
+        // unloaded (CPython keeps extension modules; ctypes and cffi keep their libraries).
+        REGISTER.call_once(|| unsafe {
+            libc::pthread_atfork(Some(prepare), Some(release), Some(release));
+        });
+    }
+
+    /// Before a fork: waits for this copy's loading and pdfium calls to finish and holds
+    /// their locks. `LOADING` first, as `library` takes it before the pdfium lock.
+    extern "C" fn prepare() {
+        let loading = LOADING
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let pdfium = match PDFIUM.get() {
+            Some(Ok(lock)) => Some(lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())),
+            _ => None,
+        };
+        HELD.with(|held| *held.borrow_mut() = Some((loading, pdfium)));
+    }
+
+    /// After the fork, in the parent and in the child (the forking thread in both).
+    extern "C" fn release() {
+        HELD.with(|held| drop(held.borrow_mut().take()));
     }
 }
 

@@ -171,6 +171,42 @@ def test_pdf_extraction_fails_closed_when_the_pdfium_lock_file_cannot_be_used(tm
         assert stat.S_IMODE(lock.stat().st_mode) == 0o600 and lock.stat().st_uid == os.geteuid()
 
 
+#: Forks while a thread of the process is inside pdfium; the child extracts a small PDF through
+#: the same bridge and through another (another copy of the core), with an alarm against a hang.
+_FORK_SCRIPT = """
+import os, signal, sys, threading, time, bridgemark
+bridge, other = bridgemark.load(sys.argv[1]), bridgemark.load("pyo3" if sys.argv[1] != "pyo3" else "capi")
+small, heavy = sys.argv[2], sys.argv[3]
+expected = bridge.extract_file(small, password="secret").content
+stop = threading.Event()
+def busy():
+    while not stop.is_set():
+        bridge.extract_file(heavy)
+worker = threading.Thread(target=busy)
+worker.start()
+time.sleep(0.3)
+pid = os.fork()
+if pid == 0:
+    signal.alarm(20)
+    same = [b.extract_file(small, password="secret").content == expected for b in (bridge, other)]
+    os._exit(0 if all(same) else 3)
+stop.set()
+worker.join()
+print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+"""
+
+
+@pytest.mark.parametrize("name", bridgemark.BRIDGES)
+def test_a_fork_while_a_thread_is_in_pdfium_leaves_the_child_able_to_extract(name):
+    """Regression: the child inherited the pdfium lock held by a thread it does not have, and
+    its first PDF call waited forever (killed by its alarm: exit code -14). A fork now waits
+    until no thread is in pdfium (pthread_atfork), and the child's pdfium works."""
+    proc = subprocess.run([sys.executable, "-W", "ignore::DeprecationWarning", "-c", _FORK_SCRIPT, name,
+                           str(HOSTILE / "encrypted-rc4.pdf"), str(HOSTILE / "pdf-one-page-200mb-content.pdf")],
+                          capture_output=True, text=True, timeout=60, check=True)
+    assert proc.stdout.split() == ["0"], proc.stderr[-2000:]
+
+
 def test_the_encrypted_hostile_pdf_opens_with_its_password(bridge):
     """The generated RC4 PDF is really encrypted: refused without, read with its password."""
     assert bridge.extract_file(HOSTILE / "encrypted-rc4.pdf", password="secret").content == "secret text"
