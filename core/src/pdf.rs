@@ -207,12 +207,14 @@ mod fork {
             Some(Ok(lock)) => Some(lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())),
             _ => None,
         };
-        HELD.with(|held| *held.borrow_mut() = Some((loading, pdfium)));
+        // `try_with`: a fork from a thread-local destructor of this thread runs unguarded
+        // rather than abort (a panic cannot leave an `extern "C"` function).
+        let _ = HELD.try_with(|held| *held.borrow_mut() = Some((loading, pdfium)));
     }
 
     /// After the fork, in the parent and in the child (the forking thread in both).
     extern "C" fn release() {
-        HELD.with(|held| drop(held.borrow_mut().take()));
+        let _ = HELD.try_with(|held| drop(held.borrow_mut().take()));
     }
 }
 
