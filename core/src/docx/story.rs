@@ -917,6 +917,13 @@ mod tests {
         assert_eq!(err.kind, crate::ErrorKind::Corrupt);
     }
 
+    /// The message of the `LimitExceeded` error that walking `xml` alone gives.
+    fn limit_message(xml: &str, part: &str, kind: StoryKind) -> String {
+        let e = walk_alone(xml, part, kind, &Config::DEFAULT).unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::LimitExceeded, "{}", e.message);
+        e.message
+    }
+
     fn table_of_rows(rows: u64, row: &str) -> String {
         format!(
             "<w:document><w:body><w:tbl>{}</w:tbl></w:body></w:document>",
@@ -939,18 +946,10 @@ mod tests {
         .unwrap();
         assert_eq!(budget.objects, MAX_RESULT_OBJECTS);
         let over = table_of_rows(MAX_RESULT_OBJECTS, "<w:tr/>");
-        let e = walk_alone(
-            &over,
-            "word/document.xml",
-            StoryKind::Flow,
-            &Config::DEFAULT,
-        )
-        .unwrap_err();
-        assert_eq!(e.kind, crate::ErrorKind::LimitExceeded);
+        let message = limit_message(&over, "word/document.xml", StoryKind::Flow);
         assert!(
-            e.message.contains("tables, rows, cells and comments"),
-            "{}",
-            e.message
+            message.contains("tables, rows, cells and comments"),
+            "{message}"
         );
     }
 
@@ -986,19 +985,8 @@ mod tests {
             "<w:comments>{}</w:comments>",
             "<w:comment/>".repeat(MAX_RESULT_OBJECTS as usize + 1)
         );
-        let e = walk_alone(
-            &xml,
-            "word/comments.xml",
-            StoryKind::Comments,
-            &Config::DEFAULT,
-        )
-        .unwrap_err();
-        assert_eq!(e.kind, crate::ErrorKind::LimitExceeded);
-        assert!(
-            e.message.ends_with("(at word/comments.xml)"),
-            "{}",
-            e.message
-        );
+        let message = limit_message(&xml, "word/comments.xml", StoryKind::Comments);
+        assert!(message.ends_with("(at word/comments.xml)"), "{message}");
     }
 
     #[test]
