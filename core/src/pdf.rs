@@ -19,7 +19,6 @@ use std::env;
 use std::ffi::c_void;
 use std::fs::{File, OpenOptions};
 use std::os::fd::AsRawFd;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
@@ -42,29 +41,43 @@ const FPDF_ERR_PASSWORD: u64 = 4;
 const FPDF_ERR_SECURITY: u64 = 5;
 
 /// Excludes the other copies of the core in this process while held: an open-file-
-/// description lock (`F_OFD_SETLKW`, Linux) on byte `pid` of [`lock_path`], a file of this
-/// user's own. Each copy opens the file itself, so the copies' locks conflict; this user's
-/// other processes lock other bytes and never wait, and no other user can open the file.
-/// When the file cannot be used the extraction fails (an `OSError`): running on with the
-/// per-copy mutex alone would let two bridges call pdfium at once, which corrupts its heap.
-struct CrossCopyGuard(&'static File);
+/// description lock (`F_OFD_SETLKW`, Linux) on `/proc/self/mem`, a file every process has
+/// of its own. Each copy opens it itself, so the copies' locks conflict (two descriptions of
+/// one inode); nothing outside the process can open it (only the process itself may, by
+/// ptrace's rules), delete it or move it, and no setting (`TMPDIR`) changes which file it is.
+/// A lock file in the temporary directory failed all three: deleted, replaced or named
+/// differently after one bridge's first PDF call, it let two bridges into pdfium at once,
+/// which corrupts pdfium's heap. When the lock cannot be taken the call fails (an `OSError`).
+struct CrossCopyGuard(libc::c_int);
 
-static CROSS_COPY_FILE: OnceLock<File> = OnceLock::new();
+/// This copy's open `/proc/self/mem` and the process it was opened in: a fork's child opens
+/// its own (the inherited one is the parent's).
+static CROSS_COPY_FILE: Mutex<Option<(u32, File)>> = Mutex::new(None);
 
 impl CrossCopyGuard {
-    /// Errors: the `OSError` kinds of [`ExtractionError::io`] when the lock file cannot be
-    /// opened or locked, `PermissionDenied` when it is not a regular file of this user's.
+    /// Errors: the `OSError` kinds of [`ExtractionError::io`] when `/proc/self/mem` cannot be
+    /// opened or locked.
     fn acquire() -> Result<Self> {
-        let file = match CROSS_COPY_FILE.get() {
-            Some(file) => file,
-            None => {
-                let file = open_lock_file()?;
-                CROSS_COPY_FILE.get_or_init(|| file)
+        const PATH: &str = "/proc/self/mem";
+        let fd = {
+            let mut cached = CROSS_COPY_FILE.lock().unwrap_or_else(|p| p.into_inner());
+            let pid = std::process::id();
+            match &*cached {
+                Some((opened_in, file)) if *opened_in == pid => file.as_raw_fd(),
+                _ => {
+                    let file = OpenOptions::new()
+                        .read(true)
+                        .write(true)
+                        .open(PATH)
+                        .map_err(|e| ExtractionError::io(&e, PATH))?;
+                    let fd = file.as_raw_fd();
+                    *cached = Some((pid, file));
+                    fd
+                }
             }
         };
-        ofd_lock(file, libc::F_WRLCK)
-            .map_err(|e| ExtractionError::io(&e, &lock_path().to_string_lossy()))?;
-        Ok(Self(file))
+        ofd_lock(fd, libc::F_WRLCK).map_err(|e| ExtractionError::io(&e, PATH))?;
+        Ok(Self(fd))
     }
 }
 
@@ -75,56 +88,16 @@ impl Drop for CrossCopyGuard {
     }
 }
 
-/// `bridgemark-pdfium-<euid>.lock` in `$XDG_RUNTIME_DIR` (a directory of this user's alone)
-/// when set, else in the temporary directory.
-fn lock_path() -> PathBuf {
-    // SAFETY: geteuid cannot fail.
-    let name = format!("bridgemark-pdfium-{}.lock", unsafe { libc::geteuid() });
-    env::var_os("XDG_RUNTIME_DIR")
-        .map(PathBuf::from)
-        .filter(|dir| dir.is_absolute())
-        .unwrap_or_else(env::temp_dir)
-        .join(name)
-}
-
-/// Opens (creating it, mode 0600) the lock file, refusing a symbolic link and anything but a
-/// regular file owned by this user: another user could otherwise plant one and lock it.
-fn open_lock_file() -> Result<File> {
-    let path = lock_path();
-    let shown = path.to_string_lossy();
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(&path)
-        .map_err(|e| ExtractionError::io(&e, &shown))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| ExtractionError::io(&e, &shown))?;
-    // SAFETY: geteuid cannot fail.
-    if !meta.is_file() || meta.uid() != unsafe { libc::geteuid() } {
-        return Err(ExtractionError::io(
-            &std::io::Error::from(std::io::ErrorKind::PermissionDenied),
-            &shown,
-        ));
-    }
-    Ok(file)
-}
-
-/// Takes (`F_WRLCK`, waiting) or releases (`F_UNLCK`) the OFD lock on byte `pid` of `file`.
-fn ofd_lock(file: &File, kind: libc::c_int) -> std::io::Result<()> {
+/// Takes (`F_WRLCK`, waiting) or releases (`F_UNLCK`) the OFD lock on the first byte of `fd`.
+fn ofd_lock(fd: libc::c_int, kind: libc::c_int) -> std::io::Result<()> {
     // SAFETY: a zeroed `flock` is valid; `fcntl` reads it and the open file descriptor.
     let mut region: libc::flock = unsafe { std::mem::zeroed() };
     region.l_type = kind as libc::c_short;
     region.l_whence = libc::SEEK_SET as libc::c_short;
-    region.l_start = libc::off_t::from(std::process::id() as i32);
     region.l_len = 1;
     loop {
-        // SAFETY: `region` is a valid `flock` and `file` an open descriptor.
-        if unsafe { libc::fcntl(file.as_raw_fd(), libc::F_OFD_SETLKW, &region) } == 0 {
+        // SAFETY: `region` is a valid `flock` and `fd` an open descriptor.
+        if unsafe { libc::fcntl(fd, libc::F_OFD_SETLKW, &region) } == 0 {
             return Ok(());
         }
         let err = std::io::Error::last_os_error();
@@ -143,13 +116,14 @@ fn library() -> Result<MutexGuard<'static, Pdfium>> {
     let loaded = match PDFIUM.get() {
         Some(loaded) => loaded,
         None => {
+            // Before `LOADING`: a fork while this thread waits for it or holds it must wait.
+            fork::register();
             let _loading = LOADING
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             // Loading initialises pdfium (`FPDF_InitLibrary`): the other copies wait.
             let _other_copies = CrossCopyGuard::acquire()?;
             PDFIUM.get_or_init(|| {
-                fork::register();
                 let path = locate().ok_or_else(|| {
                     format!("PDF input needs libpdfium: set {PDFIUM_ENV} or install pypdfium2 in this Python environment")
                 })?;
