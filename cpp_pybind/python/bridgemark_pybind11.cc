@@ -16,6 +16,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include "bridgemark.hpp"
 
@@ -147,6 +149,36 @@ bridgemark::Config to_config(py::handle password, py::handle config) {
   return out;
 }
 
+// `work()` with the GIL released. Not py::gil_scoped_release: its destructor takes the GIL
+// back, and a daemon thread that does so after the interpreter has finalised is ended by
+// CPython with pthread_exit, whose forced unwind through that noexcept destructor calls
+// std::terminate (the process aborted at exit). Here a plain call takes the GIL back, and
+// the unwind passes through it (pybind11's dispatcher rethrows abi::__forced_unwind).
+template <typename F>
+auto without_gil(F &&work) -> decltype(work()) {
+  using Out = decltype(work());
+  PyThreadState *state = PyEval_SaveThread();
+  if constexpr (std::is_void_v<Out>) {
+    try {
+      work();
+    } catch (...) {
+      PyEval_RestoreThread(state);
+      throw;
+    }
+    PyEval_RestoreThread(state);
+  } else {
+    std::optional<Out> out;
+    try {
+      out.emplace(work());
+    } catch (...) {
+      PyEval_RestoreThread(state);
+      throw;
+    }
+    PyEval_RestoreThread(state);
+    return std::move(*out);
+  }
+}
+
 }  // namespace
 
 namespace pybind11::detail {
@@ -201,8 +233,7 @@ PYBIND11_MODULE(bridgemark_pybind11, m) {
         py::bytes raw = os_path_bytes(path);
         std::string_view bytes = raw;
         const bridgemark::Config settings = to_config(password, config);
-        py::gil_scoped_release nogil;
-        return bridgemark::extract_file(bytes, settings);
+        return without_gil([&] { return bridgemark::extract_file(bytes, settings); });
       },
       py::arg("path"), py::arg("password") = py::none(), py::arg("config") = py::none(),
       "extract_file(path: str | bytes | os.PathLike, password: str | None = None, config: Config | None = None) "
@@ -218,8 +249,7 @@ PYBIND11_MODULE(bridgemark_pybind11, m) {
         std::optional<std::string_view> mime;
         if (!mime_type.is_none()) mime = str_arg(mime_type);
         const bridgemark::Config settings = to_config(password, config);
-        py::gil_scoped_release nogil;
-        return bridgemark::extract_bytes(bytes, mime, settings);
+        return without_gil([&] { return bridgemark::extract_bytes(bytes, mime, settings); });
       },
       py::arg("data"), py::arg("mime_type") = py::none(), py::arg("password") = py::none(),
       py::arg("config") = py::none(),
@@ -234,7 +264,8 @@ PYBIND11_MODULE(bridgemark_pybind11, m) {
       "echo(s: str) -> str: a copy of `s` made in Rust.");
   m.def("make_result", &bridgemark::make_result, py::arg("n_chars"), py::arg("n_tables"),
         "make_result(n_chars: int, n_tables: int) -> ExtractionResult: conversion without extraction.");
-  m.def("spin", &bridgemark::spin, py::arg("ns"), py::call_guard<py::gil_scoped_release>(),
+  m.def(
+      "spin", [](std::uint64_t ns) { without_gil([ns] { bridgemark::spin(ns); }); }, py::arg("ns"),
         "spin(ns: int) -> None: busy-waits `ns` nanoseconds with the GIL released.");
   m.def("core_clock_ns", &bridgemark::core_clock_ns, py::arg("on").noconvert(),
         "core_clock_ns(on: bool) -> int: ns the core spent in extract_file calls started while its clock was "
