@@ -67,16 +67,45 @@ pub struct Budget {
     /// Bytes nested tables may still copy into their parent cells: nesting copies the inner
     /// text once per level, so a small document could otherwise multiply its output.
     pub copy_bytes: u64,
+    /// Bytes of text the parts may still produce: their text, their table cells (a table's
+    /// text is in both) and their comments, UTF-8. Upper-casing (`w:caps`: U+0390 grows from 2
+    /// to 6 bytes) and tables made a 123 KB file give 189M characters, which took 1.8–2.5 GiB
+    /// once the bridges had converted them.
+    pub text_bytes: u64,
 }
 
 impl Budget {
-    /// A document's budget before its first part: no objects, and a quarter of
-    /// `config.max_decompressed_bytes` to copy.
+    /// A document's budget before its first part: no objects, a quarter of
+    /// `config.max_decompressed_bytes` to copy, and `max_decompressed_bytes` of text (what
+    /// that limit's "text produced" means for DOCX).
     pub fn new(config: &Config) -> Self {
         Budget {
             objects: 0,
             copy_bytes: config.max_decompressed_bytes / 4,
+            text_bytes: config.max_decompressed_bytes,
         }
+    }
+
+    /// Spends the text of a walked part.
+    ///
+    /// Errors: `LimitExceeded` when the document's parts have produced more text than the limit.
+    fn spend_text(&mut self, story: &Story, part: &str, config: &Config) -> Result<()> {
+        let cells: usize = story
+            .tables
+            .iter()
+            .flatten()
+            .flatten()
+            .map(String::len)
+            .sum();
+        let items: usize = story.items.iter().map(String::len).sum();
+        let produced = (story.text.len() + cells + items) as u64;
+        self.text_bytes = self.text_bytes.checked_sub(produced).ok_or_else(|| {
+            ExtractionError::limit(format!(
+                "the document gives more text than the limit of {} bytes (at {part})",
+                config.max_decompressed_bytes
+            ))
+        })?;
+        Ok(())
     }
 }
 
@@ -317,6 +346,7 @@ pub fn walk(
     }
     let mut story = w.story;
     story.text = w.sinks.swap_remove(0).text;
+    w.budget.spend_text(&story, part, config)?;
     Ok(story)
 }
 
@@ -987,6 +1017,43 @@ mod tests {
         );
         let message = limit_message(&xml, "word/comments.xml", StoryKind::Comments);
         assert!(message.ends_with("(at word/comments.xml)"), "{message}");
+    }
+
+    #[test]
+    fn more_text_than_the_limit_over_the_parts_is_limit_exceeded() {
+        // Regression: upper-casing (w:caps) and tables made a 123 KB file give 189M characters.
+        let config = Config {
+            max_decompressed_bytes: 25_000,
+            ..Config::DEFAULT
+        };
+        let cell = format!(
+            "<w:hdr><w:tbl><w:tr><w:tc><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:hdr>",
+            "a".repeat(7_000)
+        );
+        let mut budget = Budget::new(&config);
+        walk(
+            &cell,
+            "word/header1.xml",
+            StoryKind::Flow,
+            &config,
+            &mut budget,
+        )
+        .unwrap();
+        assert_eq!(budget.text_bytes, 25_000 - 2 * 7_000); // the text and the table's cell
+        let e = walk(
+            &cell,
+            "word/header2.xml",
+            StoryKind::Flow,
+            &config,
+            &mut budget,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::LimitExceeded);
+        assert!(
+            e.message.ends_with("(at word/header2.xml)"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
