@@ -947,6 +947,17 @@ mod tests {
         assert_eq!(err.kind, crate::ErrorKind::Corrupt);
     }
 
+    /// `result` is the `LimitExceeded` error of part `part`.
+    fn assert_limit_exceeded_at(result: Result<Story>, part: &str) {
+        let e = result.unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::LimitExceeded, "{}", e.message);
+        assert!(
+            e.message.ends_with(&format!("(at {part})")),
+            "{}",
+            e.message
+        );
+    }
+
     /// The message of the `LimitExceeded` error that walking `xml` alone gives.
     fn limit_message(xml: &str, part: &str, kind: StoryKind) -> String {
         let e = walk_alone(xml, part, kind, &Config::DEFAULT).unwrap_err();
@@ -1040,20 +1051,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(budget.text_bytes, 25_000 - 2 * 7_000); // the text and the table's cell
-        let e = walk(
+        let second = walk(
             &cell,
             "word/header2.xml",
             StoryKind::Flow,
             &config,
             &mut budget,
-        )
-        .unwrap_err();
-        assert_eq!(e.kind, crate::ErrorKind::LimitExceeded);
-        assert!(
-            e.message.ends_with("(at word/header2.xml)"),
-            "{}",
-            e.message
         );
+        assert_limit_exceeded_at(second, "word/header2.xml");
     }
 
     #[test]
@@ -1080,20 +1085,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(budget.copy_bytes, 100_000 - 5 * 10_001);
-        let e = walk(
+        let second = walk(
             &nested(6),
             "word/header2.xml",
             StoryKind::Flow,
             &config,
             &mut budget,
-        )
-        .unwrap_err();
-        assert_eq!(e.kind, crate::ErrorKind::LimitExceeded);
-        assert!(
-            e.message.ends_with("(at word/header2.xml)"),
-            "{}",
-            e.message
         );
+        assert_limit_exceeded_at(second, "word/header2.xml");
 
         let mut budget = Budget::new(&Config::DEFAULT);
         let rows = table_of_rows(MAX_RESULT_OBJECTS / 2, "<w:tr/>");
