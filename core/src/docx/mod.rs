@@ -73,15 +73,11 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
     // Every part is read as a story at most once (a relationship may point back at the body).
     let mut seen: HashSet<String> = HashSet::from([main.to_ascii_lowercase()]);
 
+    // Every other story part spends the same document budget.
+    let mut read = |name: &str, kind| read_story(package, name, kind, config, &mut budget);
     let mut stories: Vec<Story> = Vec::new();
     for target in section_parts(&body.references, &targets, true, &mut seen) {
-        stories.extend(read_story(
-            package,
-            &target,
-            StoryKind::Flow,
-            config,
-            &mut budget,
-        )?);
+        stories.extend(read(&target, StoryKind::Flow)?);
     }
     let footers = section_parts(&body.references, &targets, false, &mut seen);
     let diagrams: Vec<String> = body
@@ -93,41 +89,21 @@ fn extract_from(package: &mut Package<'_>, config: &Config) -> Result<Extraction
         .collect();
     stories.push(body);
     for target in diagrams {
-        stories.extend(read_story(
-            package,
-            &target,
-            StoryKind::Flow,
-            config,
-            &mut budget,
-        )?);
+        stories.extend(read(&target, StoryKind::Flow)?);
     }
     for suffix in [REL_FOOTNOTES, REL_ENDNOTES] {
         if let Some(target) = rels
             .target_of_type(suffix)
             .filter(|t| seen.insert(t.to_ascii_lowercase()))
         {
-            stories.extend(read_story(
-                package,
-                target,
-                StoryKind::Notes,
-                config,
-                &mut budget,
-            )?);
+            stories.extend(read(target, StoryKind::Notes)?);
         }
     }
     for target in footers {
-        stories.extend(read_story(
-            package,
-            &target,
-            StoryKind::Flow,
-            config,
-            &mut budget,
-        )?);
+        stories.extend(read(&target, StoryKind::Flow)?);
     }
     let comments = match rels.target_of_type(REL_COMMENTS) {
-        Some(target) => {
-            read_story(package, target, StoryKind::Comments, config, &mut budget)?.map(|s| s.items)
-        }
+        Some(target) => read(target, StoryKind::Comments)?.map(|s| s.items),
         None => None,
     };
 
